@@ -1,0 +1,105 @@
+// Strict loader for pack files (models/params/packs/*.yaml).
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <system_error>
+
+#include "common/yaml_reader.h"
+#include "models/pack/pack_config.h"
+
+namespace packsim::models {
+
+namespace {
+
+constexpr std::int64_t kMaxSeries = 1000;
+constexpr std::int64_t kMaxParallel = 100;
+// A spread this wide is a typo or a different cell type, not manufacturing variation.
+constexpr double kMaxRelativeSigma = 0.5;
+constexpr double kMaxInitialSocSigma = 0.2;
+
+std::string format_number(double value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
+}
+
+// NumberRange has no exclusive upper bound; these limits are strict.
+double number_below(const YamlObject& object, const std::string& key, double max_exclusive) {
+  const double value = object.number(key, NumberRange::non_negative());
+  if (value >= max_exclusive) {
+    object.fail_at(key, format_number(value) + " is out of range; must be < " + format_number(max_exclusive));
+  }
+  return value;
+}
+
+CellVariation read_variation(const YamlObject& variation) {
+  CellVariation result;
+  result.capacity_rel_sigma = number_below(variation, "capacity_rel_sigma", kMaxRelativeSigma);
+  result.r0_rel_sigma = number_below(variation, "r0_rel_sigma", kMaxRelativeSigma);
+  result.self_discharge_rel_sigma = number_below(variation, "self_discharge_rel_sigma", kMaxRelativeSigma);
+  result.initial_soc_sigma = number_below(variation, "initial_soc_sigma", kMaxInitialSocSigma);
+  variation.finish();
+  return result;
+}
+
+// `cell` is relative to the pack file's directory, so a pack and its cell move together.
+std::string resolve_cell_path(const YamlObject& root, const std::string& pack_path) {
+  const std::string cell = root.string("cell");
+  if (cell.empty()) {
+    root.fail_at("cell", "expected the path of a cell parameter file");
+  }
+  const std::filesystem::path resolved = (std::filesystem::path(pack_path).parent_path() / cell).lexically_normal();
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(resolved, error)) {
+    root.fail_at("cell", "no cell parameter file at '" + resolved.string() + "'");
+  }
+  return resolved.string();
+}
+
+}  // namespace
+
+PackConfig load_pack_config(const std::string& path) {
+  const YamlObject root = YamlObject::load_file(path);
+  PackConfig pack;
+  pack.name = root.string("name");
+  if (pack.name.empty()) {
+    root.fail_at("name", "expected non-empty text");
+  }
+  pack.cell_params_path = resolve_cell_path(root, path);
+
+  const YamlObject topology = root.child("topology");
+  pack.series = static_cast<int>(topology.integer("series", 1, kMaxSeries));
+  pack.parallel = static_cast<int>(topology.integer("parallel", 1, kMaxParallel));
+  topology.finish();
+
+  const YamlObject interconnect = root.child("interconnect");
+  pack.cell_interconnect_ohm = interconnect.number("cell_ohm", NumberRange::non_negative());
+  pack.series_interconnect_ohm = interconnect.number("series_ohm", NumberRange::non_negative());
+  interconnect.finish();
+
+  const YamlObject thermal = root.child("thermal");
+  pack.neighbour_conductance_w_per_k = thermal.number("neighbour_conductance_w_per_k", NumberRange::non_negative());
+  thermal.finish();
+
+  // Without a `variation` block every cell is identical.
+  if (const auto variation = root.optional_child("variation")) {
+    pack.variation = read_variation(*variation);
+  }
+
+  pack.seed = static_cast<std::uint64_t>(root.integer("seed", 0, std::numeric_limits<std::int64_t>::max()));
+
+  const YamlObject initial = root.child("initial");
+  pack.initial_soc = initial.number("soc", NumberRange::closed(0.0, 1.0));
+  pack.initial_temp_c = initial.number("temp_c", NumberRange::closed(-60.0, 120.0));
+  initial.finish();
+  root.finish();
+
+  // Last, so the pack file's own mistakes are reported before the cell file's; errors
+  // from the cell file carry that file's name and position.
+  pack.cell = load_cell_params(pack.cell_params_path);
+  return pack;
+}
+
+}  // namespace packsim::models

@@ -1,0 +1,67 @@
+#include "models/pack/port.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace packsim::models {
+
+namespace {
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+std::string format(const char* pattern, double a, double b = 0.0) {
+  char text[96];
+  std::snprintf(text, sizeof text, pattern, a, b);
+  return text;
+}
+}  // namespace
+
+PortSolution solve_port(const PortModel& port, double e_v, double z_ohm) {
+  return std::visit(
+      Overloaded{
+          [](const OpenCircuit&) { return PortSolution{}; },
+          [](const ConstantCurrent& cc) { return PortSolution{cc.current_a, false}; },
+          [&](const ConstantPower& cp) {
+            // V I = P with V = E - Z I: Z I^2 - E I + P = 0; the root near P / E is the
+            // stable operating point. Written as 2P / (E + sqrt(.)) to stay exact as Z -> 0.
+            const double discriminant = e_v * e_v - 4.0 * z_ohm * cp.power_w;
+            if (discriminant < 0.0 || e_v <= 0.0) {
+              // Beyond the maximum power point E^2 / 4Z: the load gets that point.
+              return PortSolution{e_v > 0.0 ? e_v / (2.0 * z_ohm) : 0.0, true};
+            }
+            return PortSolution{2.0 * cp.power_w / (e_v + std::sqrt(discriminant)), false};
+          },
+          [&](const ResistiveLoad& load) { return PortSolution{e_v / (z_ohm + load.resistance_ohm), false}; },
+          [&](const CcCvCharger& charger) {
+            const double to_reach_voltage = (charger.voltage_v - e_v) / z_ohm;  // charge current for V = Vset
+            return PortSolution{-std::clamp(to_reach_voltage, 0.0, charger.max_current_a), false};
+          },
+          [&](const VoltageSource& source) {
+            return PortSolution{(e_v - source.voltage_v) / (z_ohm + source.internal_resistance_ohm), false};
+          },
+      },
+      port);
+}
+
+std::string describe(const PortModel& port) {
+  return std::visit(Overloaded{
+                        [](const OpenCircuit&) { return std::string("open circuit"); },
+                        [](const ConstantCurrent& cc) { return format("constant current %.6g A", cc.current_a); },
+                        [](const ConstantPower& cp) { return format("constant power %.6g W", cp.power_w); },
+                        [](const ResistiveLoad& r) { return format("resistive load %.6g ohm", r.resistance_ohm); },
+                        [](const CcCvCharger& c) {
+                          return format("CC-CV charger %.6g A / %.6g V", c.max_current_a, c.voltage_v);
+                        },
+                        [](const VoltageSource& s) {
+                          return format("voltage source %.6g V behind %.6g ohm", s.voltage_v, s.internal_resistance_ohm);
+                        },
+                    },
+                    port);
+}
+
+}  // namespace packsim::models

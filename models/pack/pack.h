@@ -1,0 +1,89 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <stdexcept>
+#include <string>
+
+#include "models/pack/pack_config.h"
+#include "models/pack/pack_fault.h"
+#include "models/pack/pack_state.h"
+#include "models/pack/port.h"
+#include "models/thermal/lumped_thermal.h"
+
+namespace packsim::models {
+
+// The physics stopped: a state became NaN or infinite. The message names the
+// cell (1-based, as users count) and the state.
+class PlantError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Numerical settings; defaults suit everything from a 1 us short to hours of rest.
+struct PackOptions {
+  double parameter_refresh_s{0.1};  // re-read the tables (SOC, temperature move slowly)
+  double max_substep_s{1.0};        // longest internal step while current flows
+  double max_rest_substep_s{30.0};  // longest internal step at rest
+};
+
+// Inputs held constant over one step.
+struct PackInputs {
+  PortModel port{OpenCircuit{}};
+  double ambient_c{25.0};
+  Eigen::ArrayXd cell_ambient_c;   // optional per-cell ambient (size cells), overrides ambient_c
+  Eigen::ArrayXd bleed_current_a;  // optional per-series-group balancing current (size series)
+};
+
+// An NsMp pack of one cell type with seeded cell-to-cell variation. Immutable
+// once built: everything that evolves lives in PackState.
+class Pack {
+ public:
+  explicit Pack(PackConfig config, PackOptions options = {});
+
+  const PackConfig& config() const { return config_; }
+  const CellParams& cell_params() const { return config_.cell; }
+  int series() const { return config_.series; }
+  int parallel() const { return config_.parallel; }
+  int cell_count() const { return config_.series * config_.parallel; }
+
+  // The seeded manufacturing spread of each cell.
+  const Eigen::ArrayXd& capacity_factor() const { return capacity_factor_; }
+  const Eigen::ArrayXd& resistance_factor() const { return resistance_factor_; }
+  const Eigen::ArrayXd& self_discharge_factor() const { return self_discharge_factor_; }
+
+  // State at the configured initial SOC (with its seeded spread) and temperature, at rest.
+  PackState initial_state() const;
+
+  // Advances the state by dt_s under inputs; splits into internal steps no
+  // longer than the options allow. Throws PlantError on a non-finite state.
+  void step(PackState& state, const PackInputs& inputs, double dt_s) const;
+
+  // Brings the aging states up to date with what has been stepped (done
+  // automatically every parameter_refresh_s).
+  void settle_aging(PackState& state) const;
+
+  void inject(PackState& state, const PlantFault& fault) const;
+  void clear_fault(PackState& state, PlantFaultKind kind, int cell) const;
+
+  // Present capacity of a cell: nominal x variation x weak-cell factor x (1 - fade).
+  double cell_capacity_ah(const PackState& state, int cell) const;
+  // Open-circuit voltage of each series group (no hysteresis, no polarisation).
+  Eigen::ArrayXd group_open_circuit_voltage_v(const PackState& state) const;
+
+ private:
+  void substep(PackState& state, const PackInputs& inputs, double dt_s) const;
+  void refresh_cache(PackState& state, double dt_s) const;
+  void check_finite(const PackState& state) const;
+  void check_cell_index(int cell) const;
+  Eigen::Index group_of(Eigen::Index cell) const { return cell / config_.parallel; }
+
+  PackConfig config_;
+  PackOptions options_;
+  Eigen::ArrayXd capacity_factor_;
+  Eigen::ArrayXd resistance_factor_;
+  Eigen::ArrayXd self_discharge_factor_;
+  Eigen::ArrayXd initial_soc_;
+  ThermalNetwork thermal_;
+};
+
+}  // namespace packsim::models

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <string>
+#include <variant>
+
+namespace packsim::models {
+
+// What is connected to the pack terminals. Current is positive out of the pack
+// (discharge); every model below is solved in closed form against the pack's
+// linear Thevenin view V = E - Z I over one step.
+struct OpenCircuit {};
+struct ConstantCurrent {
+  double current_a{0.0};  // > 0 discharge, < 0 charge
+};
+struct ConstantPower {
+  double power_w{0.0};  // > 0 discharge, < 0 charge
+};
+struct ResistiveLoad {
+  double resistance_ohm{1.0};
+};
+// A charger: constant current until the terminal reaches voltage_v, then constant voltage.
+// It only sources current (a charger cannot discharge the pack).
+struct CcCvCharger {
+  double max_current_a{0.0};
+  double voltage_v{0.0};
+};
+// A stiff source behind a resistance: a lab supply, an oversized charger or an
+// inverter's DC bus. Current flows either way.
+struct VoltageSource {
+  double voltage_v{0.0};
+  double internal_resistance_ohm{0.0};
+};
+
+using PortModel = std::variant<OpenCircuit, ConstantCurrent, ConstantPower, ResistiveLoad, CcCvCharger, VoltageSource>;
+
+struct PortSolution {
+  double current_a{0.0};
+  // The load asked for more than the pack can give (constant power beyond the
+  // maximum power point): it gets the maximum power point instead.
+  bool limited{false};
+};
+
+// Solves the port against a source of open-circuit voltage e_v and resistance z_ohm (> 0).
+PortSolution solve_port(const PortModel& port, double e_v, double z_ohm);
+
+std::string describe(const PortModel& port);
+
+}  // namespace packsim::models
