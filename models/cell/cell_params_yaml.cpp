@@ -65,8 +65,8 @@ void require_count(const YamlObject& object, const std::string& key, std::size_t
   if (count == expected) {
     return;
   }
-  const std::string message = "has " + std::to_string(count) + " " + entries + ", expected " + std::to_string(expected) +
-                              " (one per '" + axis + "' point)";
+  const std::string message = "has " + std::to_string(count) + " " + entries + ", expected " +
+                              std::to_string(expected) + " (one per '" + axis + "' point)";
   if (count > expected) {
     object.fail_at_element(key, expected, message);
   }
@@ -74,7 +74,8 @@ void require_count(const YamlObject& object, const std::string& key, std::size_t
 }
 
 // A table over ocv.soc (Table1d with x = that axis).
-Table1d read_soc_table(const YamlObject& ocv, const std::string& key, const std::vector<double>& soc, NumberRange range) {
+Table1d read_soc_table(const YamlObject& ocv, const std::string& key, const std::vector<double>& soc,
+                       NumberRange range) {
   std::vector<double> values = ocv.numbers(key, 1, range);
   require_count(ocv, key, values.size(), soc.size(), "values", "soc");
   return Table1d{soc, std::move(values)};
@@ -169,7 +170,8 @@ SelfDischargeParams read_self_discharge(const YamlObject& self_discharge) {
   SelfDischargeParams params;
   params.fraction_per_day = self_discharge.number("fraction_per_day", fraction_range());
   params.reference_temp_c = self_discharge.number("reference_temp_c", temperature_range());
-  params.activation_energy_j_per_mol = self_discharge.number("activation_energy_j_per_mol", NumberRange::non_negative());
+  params.activation_energy_j_per_mol =
+      self_discharge.number("activation_energy_j_per_mol", NumberRange::non_negative());
   self_discharge.finish();
   return params;
 }

@@ -46,25 +46,38 @@ std::string describe(const PlantFault& fault) {
   return text.str();
 }
 
-Pack::Pack(PackConfig config, PackOptions options) : config_(std::move(config)), options_(options) {
+CellSpread draw_cell_spread(const PackConfig& config) {
+  const Eigen::Index n = static_cast<Eigen::Index>(config.series) * config.parallel;
+  CellSpread spread{Eigen::ArrayXd(n), Eigen::ArrayXd(n), Eigen::ArrayXd(n), Eigen::ArrayXd(n)};
+  SeededNormal normal(config.seed);
+  const CellVariation& v = config.variation;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    spread.capacity_factor(i) = 1.0 + v.capacity_rel_sigma * normal.next_clipped(kVariationClipSigmas);
+    spread.resistance_factor(i) = 1.0 + v.r0_rel_sigma * normal.next_clipped(kVariationClipSigmas);
+    spread.self_discharge_factor(i) =
+        std::max(0.0, 1.0 + v.self_discharge_rel_sigma * normal.next_clipped(kVariationClipSigmas));
+    spread.initial_soc(i) =
+        std::clamp(config.initial_soc + v.initial_soc_sigma * normal.next_clipped(kVariationClipSigmas), 0.0, 1.0);
+  }
+  return spread;
+}
+
+Pack::Pack(PackConfig config, PackOptions options) : Pack(config, options, draw_cell_spread(config)) {}
+
+Pack::Pack(PackConfig config, PackOptions options, CellSpread spread)
+    : config_(std::move(config)), options_(options), spread_(std::move(spread)) {
   if (config_.series < 1 || config_.parallel < 1) {
     throw std::invalid_argument("pack needs at least one cell in series and in parallel");
   }
   const Eigen::Index n = cell_count();
-  capacity_factor_.resize(n);
-  resistance_factor_.resize(n);
-  self_discharge_factor_.resize(n);
-  initial_soc_.resize(n);
-  // One stream, drawn cell by cell in a fixed order: the same seed gives the same pack.
-  SeededNormal normal(config_.seed);
-  const CellVariation& v = config_.variation;
-  for (Eigen::Index i = 0; i < n; ++i) {
-    capacity_factor_(i) = 1.0 + v.capacity_rel_sigma * normal.next_clipped(kVariationClipSigmas);
-    resistance_factor_(i) = 1.0 + v.r0_rel_sigma * normal.next_clipped(kVariationClipSigmas);
-    self_discharge_factor_(i) =
-        std::max(0.0, 1.0 + v.self_discharge_rel_sigma * normal.next_clipped(kVariationClipSigmas));
-    initial_soc_(i) =
-        std::clamp(config_.initial_soc + v.initial_soc_sigma * normal.next_clipped(kVariationClipSigmas), 0.0, 1.0);
+  for (const Eigen::ArrayXd* array : {&spread_.capacity_factor, &spread_.resistance_factor,
+                                      &spread_.self_discharge_factor, &spread_.initial_soc}) {
+    if (array->size() != n || !array->allFinite()) {
+      throw std::invalid_argument("cell spread needs one finite value per cell");
+    }
+  }
+  if ((spread_.capacity_factor <= 0.0).any() || (spread_.resistance_factor <= 0.0).any()) {
+    throw std::invalid_argument("cell spread: capacity and resistance factors must be > 0");
   }
   thermal_.heat_capacity_j_per_k = Eigen::ArrayXd::Constant(n, config_.cell.thermal.heat_capacity_j_per_k);
   thermal_.ambient_conductance_w_per_k = Eigen::ArrayXd::Constant(n, config_.cell.thermal.ambient_conductance_w_per_k);
@@ -79,7 +92,7 @@ PackState Pack::initial_state() const {
                  &state.short_conductance_s, &state.tab_connected, &state.weak_capacity_factor,
                  &state.weak_self_discharge_factor, &state.cell_current_a, &state.heat_w, &state.pending_charge_ah,
                  &state.pending_plated_ah});
-  state.soc = initial_soc_;
+  state.soc = spread_.initial_soc;
   state.temp_c.setConstant(config_.initial_temp_c);
   state.tab_connected.setOnes();
   state.weak_capacity_factor.setOnes();
@@ -92,7 +105,7 @@ PackState Pack::initial_state() const {
 double Pack::cell_capacity_ah(const PackState& state, int cell) const {
   check_cell_index(cell);
   const double remaining = std::max(kMinCapacityFraction, 1.0 - state.capacity_loss(cell));
-  return config_.cell.capacity_ah * capacity_factor_(cell) * state.weak_capacity_factor(cell) * remaining;
+  return config_.cell.capacity_ah * capacity_factor()(cell) * state.weak_capacity_factor(cell) * remaining;
 }
 
 Eigen::ArrayXd Pack::group_open_circuit_voltage_v(const PackState& state) const {
@@ -196,9 +209,9 @@ void Pack::refresh_cache(PackState& state, double dt_s) const {
   const double gamma = cell.ocv.hysteresis_rate;
   for (Eigen::Index i = 0; i < n; ++i) {
     const double total_loss = state.capacity_loss(i);
-    const double resistance = resistance_factor_(i) * resistance_growth_factor(cell.aging.resistance, total_loss);
+    const double resistance = resistance_factor()(i) * resistance_growth_factor(cell.aging.resistance, total_loss);
     const CellOperatingPoint op = evaluate_operating_point(cell, state.soc(i), state.temp_c(i), resistance);
-    const double nominal_ah = cell.capacity_ah * capacity_factor_(i) * state.weak_capacity_factor(i);
+    const double nominal_ah = cell.capacity_ah * capacity_factor()(i) * state.weak_capacity_factor(i);
     const double capacity_ah = nominal_ah * std::max(kMinCapacityFraction, 1.0 - total_loss);
     const double charge_as = 3600.0 * capacity_ah;
     c.capacity_ah(i) = capacity_ah;
@@ -211,7 +224,7 @@ void Pack::refresh_cache(PackState& state, double dt_s) const {
     c.r1_ohm(i) = op.r1_ohm;
     c.r2_ohm(i) = op.r2_ohm;
     c.self_discharge_a(i) = self_discharge_current_a(cell.self_discharge, nominal_ah, state.temp_c(i)) *
-                            self_discharge_factor_(i) * state.weak_self_discharge_factor(i);
+                            self_discharge_factor()(i) * state.weak_self_discharge_factor(i);
     c.hysteresis_rate_per_as(i) = gamma / charge_as;
     c.plating_onset_a(i) = plating_onset_current_a(cell.aging.plating, nominal_ah, state.temp_c(i), state.soc(i));
 
@@ -309,7 +322,7 @@ void Pack::substep(PackState& state, const PackInputs& inputs, double h) const {
   Eigen::ArrayXd& heat = state.heat_w;
   heat = i.square() * c.r0_ohm + bus_current.square() * config_.cell_interconnect_ohm +
          state.short_conductance_s * terminal_v.square() -
-         i * (state.temp_c + kZeroCelsiusK) * c.entropic_v_per_k;
+         i * (state.temp_c + kZeroCelsiusK) * c.entropic_v_per_k + c.self_discharge_a * c.ocv_ref_v;
   // Each RC branch relaxes from v towards R i; v_inf and the offset d = v - v_inf
   // give the exact mean of v^2 / R over the step and the exact end value.
   Eigen::ArrayXd& v_inf = c.scratch_c;
@@ -334,7 +347,19 @@ void Pack::substep(PackState& state, const PackInputs& inputs, double h) const {
   heat -= c.hysteresis_v * i *
           (target + (state.hysteresis - target) *
                         (exponent > 1e-9).select((1.0 - decay) / exponent, 1.0 - 0.5 * exponent));
+  Eigen::ArrayXd& hysteresis_change_v = c.scratch_c;
+  hysteresis_change_v = state.hysteresis;
   state.hysteresis = target + (state.hysteresis - target) * decay;
+  // Report voltages at the end-of-step hysteresis (the group solve used its start value).
+  hysteresis_change_v = c.hysteresis_v * (state.hysteresis - hysteresis_change_v) * c.short_factor;
+  if (p == 1) {
+    state.group_voltage_v += hysteresis_change_v * c.admittance_s * c.group_inverse_admittance_ohm;
+  } else {
+    hysteresis_change_v *= c.admittance_s;
+    state.group_voltage_v +=
+        Eigen::Map<const Eigen::ArrayXXd>(hysteresis_change_v.data(), p, s).colwise().sum().transpose() *
+        c.group_inverse_admittance_ohm;
+  }
   if (inputs.bleed_current_a.size() == s) {
     // The bleed resistor sits on the cells it drains and heats them.
     for (Eigen::Index g = 0; g < s; ++g) {
@@ -356,7 +381,9 @@ void Pack::substep(PackState& state, const PackInputs& inputs, double h) const {
   // 8. Terminals, energy books and aging drivers.
   state.pack_current_a = current_a;
   state.port_limited = port.limited;
-  state.terminal_voltage_v = c.open_string ? 0.0 : pack_emf_v - c.pack_source_ohm * current_a;
+  state.terminal_voltage_v =
+      c.open_string ? 0.0
+                    : state.group_voltage_v.sum() - config_.series_interconnect_ohm * static_cast<double>(s - 1) * current_a;
   state.energy_out_j += state.terminal_voltage_v * current_a * h;
   state.heat_generated_j += heat.sum() * h;
   state.pending_charge_ah += i.abs() * (h / 3600.0);
@@ -380,7 +407,7 @@ void Pack::settle_aging(PackState& state) const {
   }
   const AgingParams& aging = config_.cell.aging;
   for (Eigen::Index i = 0; i < cell_count(); ++i) {
-    const double nominal_ah = config_.cell.capacity_ah * capacity_factor_(i) * state.weak_capacity_factor(i);
+    const double nominal_ah = config_.cell.capacity_ah * capacity_factor()(i) * state.weak_capacity_factor(i);
     const double moved_ah = state.pending_charge_ah(i);
     const double c_rate = moved_ah / (nominal_ah * dt / 3600.0);
     state.calendar_loss(i) =

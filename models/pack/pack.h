@@ -34,11 +34,26 @@ struct PackInputs {
   Eigen::ArrayXd bleed_current_a;  // optional per-series-group balancing current (size series)
 };
 
+// Per-cell manufacturing spread: factors on capacity, every resistance and
+// self-discharge, and the initial SOC.
+struct CellSpread {
+  Eigen::ArrayXd capacity_factor;
+  Eigen::ArrayXd resistance_factor;
+  Eigen::ArrayXd self_discharge_factor;
+  Eigen::ArrayXd initial_soc;
+};
+
+// Draws the spread of config.variation from config.seed, cell by cell in a fixed
+// order: the same seed gives the same pack, bit for bit.
+CellSpread draw_cell_spread(const PackConfig& config);
+
 // An NsMp pack of one cell type with seeded cell-to-cell variation. Immutable
 // once built: everything that evolves lives in PackState.
 class Pack {
  public:
   explicit Pack(PackConfig config, PackOptions options = {});
+  // A pack with a given spread (a measured pack, or a test's hand-picked cells).
+  Pack(PackConfig config, PackOptions options, CellSpread spread);
 
   const PackConfig& config() const { return config_; }
   const CellParams& cell_params() const { return config_.cell; }
@@ -47,9 +62,9 @@ class Pack {
   int cell_count() const { return config_.series * config_.parallel; }
 
   // The seeded manufacturing spread of each cell.
-  const Eigen::ArrayXd& capacity_factor() const { return capacity_factor_; }
-  const Eigen::ArrayXd& resistance_factor() const { return resistance_factor_; }
-  const Eigen::ArrayXd& self_discharge_factor() const { return self_discharge_factor_; }
+  const Eigen::ArrayXd& capacity_factor() const { return spread_.capacity_factor; }
+  const Eigen::ArrayXd& resistance_factor() const { return spread_.resistance_factor; }
+  const Eigen::ArrayXd& self_discharge_factor() const { return spread_.self_discharge_factor; }
 
   // State at the configured initial SOC (with its seeded spread) and temperature, at rest.
   PackState initial_state() const;
@@ -79,10 +94,7 @@ class Pack {
 
   PackConfig config_;
   PackOptions options_;
-  Eigen::ArrayXd capacity_factor_;
-  Eigen::ArrayXd resistance_factor_;
-  Eigen::ArrayXd self_discharge_factor_;
-  Eigen::ArrayXd initial_soc_;
+  CellSpread spread_;
   ThermalNetwork thermal_;
 };
 
