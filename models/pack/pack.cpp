@@ -179,6 +179,7 @@ void Pack::step(PackState& state, const PackInputs& inputs, double dt_s) const {
       (inputs.bleed_current_a.size() != 0 && inputs.bleed_current_a.size() != series())) {
     throw std::invalid_argument("pack inputs: ambient must be finite, per-cell arrays sized cells / series");
   }
+  check_finite(state);  // a state corrupted between steps is named before the step mixes it
   const bool at_rest = std::holds_alternative<OpenCircuit>(inputs.port) && inputs.bleed_current_a.size() == 0 &&
                        (state.short_conductance_s == 0.0).all();
   const double max_substep = at_rest ? options_.max_rest_substep_s : options_.max_substep_s;
@@ -256,7 +257,7 @@ void Pack::refresh_cache(PackState& state, double dt_s) const {
     c.open_string = c.open_string || admittance <= 0.0;
     c.pack_source_ohm += c.group_inverse_admittance_ohm(g);
   }
-  if (c.dt_s != dt_s || c.thermal.gain_k_per_w.size() != n) {
+  if (c.dt_s != dt_s || c.thermal.ambient_gain_k_per_w.size() != n) {
     c.thermal = prepare_thermal_step(thermal_, dt_s);
   }
   c.dt_s = dt_s;
@@ -372,10 +373,10 @@ void Pack::substep(PackState& state, const PackInputs& inputs, double h) const {
 
   // 7. Temperature.
   if (inputs.cell_ambient_c.size() == n) {
-    advance_thermal(thermal_, c.thermal, heat, inputs.cell_ambient_c, state.temp_c, c.scratch_a);
+    advance_thermal(thermal_, c.thermal, heat, inputs.cell_ambient_c, state.temp_c);
   } else {
     c.scratch_b.setConstant(inputs.ambient_c);
-    advance_thermal(thermal_, c.thermal, heat, c.scratch_b, state.temp_c, c.scratch_a);
+    advance_thermal(thermal_, c.thermal, heat, c.scratch_b, state.temp_c);
   }
 
   // 8. Terminals, energy books and aging drivers.

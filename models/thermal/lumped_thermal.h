@@ -13,26 +13,26 @@ struct ThermalNetwork {
   double neighbour_conductance_w_per_k{0.0};
 
   Eigen::Index size() const { return heat_capacity_j_per_k.size(); }
-  // Conductance leaving each node: ambient plus one link per neighbour.
-  Eigen::ArrayXd total_conductance_w_per_k() const;
 };
 
 // Coefficients of one step length, cached by callers that repeat a dt.
-// Each node relaxes exactly (exponentially) towards its equilibrium with its
-// neighbours held at their start-of-step temperatures:
-// T <- T + gain (inflow - G T), gain = (1 - exp(-G dt / C)) / G,
-// which is unconditionally stable from microseconds to hours and reduces to
-// q dt / C for an adiabatic node.
+//
+// The step is split into exact pieces, each unconditionally stable from
+// microseconds to hours:
+// - each node relaxes exponentially towards ambient under its own heat:
+//   T <- T + gain (q + g_a (T_a - T)), gain = (1 - exp(-g_a dt / C)) / g_a
+//   (q dt / C for an adiabatic node);
+// - each neighbour link then equalises its pair exactly, the even links first
+//   and the odd links after, so every exchange conserves energy to rounding.
 struct ThermalStep {
-  Eigen::ArrayXd total_conductance_w_per_k;
-  Eigen::ArrayXd gain_k_per_w;
+  Eigen::ArrayXd ambient_gain_k_per_w;
+  Eigen::ArrayXd link_transfer_j_per_k;  // link l joins nodes l and l+1
 };
 
 ThermalStep prepare_thermal_step(const ThermalNetwork& network, double dt_s);
 
-// Advances temp_c by one step under heat_w; scratch is reused (no allocation
-// once sized).
+// Advances temp_c by one step under heat_w (no allocation).
 void advance_thermal(const ThermalNetwork& network, const ThermalStep& step, const Eigen::ArrayXd& heat_w,
-                     const Eigen::ArrayXd& ambient_c, Eigen::ArrayXd& temp_c, Eigen::ArrayXd& scratch);
+                     const Eigen::ArrayXd& ambient_c, Eigen::ArrayXd& temp_c);
 
 }  // namespace packsim::models
