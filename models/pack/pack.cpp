@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <type_traits>
 
 #include "common/seeded_normal.h"
+#include "common/vectorize.h"
 #include "models/aging/aging_model.h"
 #include "models/cell/ecm_cell.h"
 
@@ -179,7 +181,6 @@ void Pack::step(PackState& state, const PackInputs& inputs, double dt_s) const {
       (inputs.bleed_current_a.size() != 0 && inputs.bleed_current_a.size() != series())) {
     throw std::invalid_argument("pack inputs: ambient must be finite, per-cell arrays sized cells / series");
   }
-  check_finite(state);  // a state corrupted between steps is named before the step mixes it
   const bool at_rest = std::holds_alternative<OpenCircuit>(inputs.port) && inputs.bleed_current_a.size() == 0 &&
                        (state.short_conductance_s == 0.0).all();
   const double max_substep = at_rest ? options_.max_rest_substep_s : options_.max_substep_s;
@@ -198,7 +199,7 @@ void Pack::refresh_cache(PackState& state, double dt_s) const {
   PackStepCache& c = state.cache;
   if (c.soc_ref.size() != n) {
     resize_all(n, {&c.soc_ref, &c.ocv_ref_v, &c.ocv_slope_v, &c.hysteresis_v, &c.entropic_v_per_k, &c.r0_ohm,
-                   &c.r1_ohm, &c.r2_ohm, &c.self_discharge_a, &c.hysteresis_rate_per_as, &c.plating_onset_a,
+                   &c.r1_ohm, &c.r2_ohm, &c.inverse_r1_s, &c.inverse_r2_s, &c.self_discharge_a, &c.hysteresis_per_ampere, &c.plating_onset_a,
                    &c.capacity_ah, &c.soc_per_as, &c.rc1_decay, &c.rc1_gain_ohm, &c.rc1_mean_first,
                    &c.rc1_mean_second, &c.rc2_decay, &c.rc2_gain_ohm, &c.rc2_mean_first, &c.rc2_mean_second,
                    &c.short_factor, &c.terminal_ohm, &c.admittance_s, &c.emf_v, &c.group_voltage_per_cell_v,
@@ -209,6 +210,7 @@ void Pack::refresh_cache(PackState& state, double dt_s) const {
   const CellParams& cell = config_.cell;
   const double gamma = cell.ocv.hysteresis_rate;
   for (Eigen::Index i = 0; i < n; ++i) {
+    check_cell_finite(state, i);
     const double total_loss = state.capacity_loss(i);
     const double resistance = resistance_factor()(i) * resistance_growth_factor(cell.aging.resistance, total_loss);
     const CellOperatingPoint op = evaluate_operating_point(cell, state.soc(i), state.temp_c(i), resistance);
@@ -224,9 +226,11 @@ void Pack::refresh_cache(PackState& state, double dt_s) const {
     c.r0_ohm(i) = op.r0_ohm;
     c.r1_ohm(i) = op.r1_ohm;
     c.r2_ohm(i) = op.r2_ohm;
+    c.inverse_r1_s(i) = 1.0 / op.r1_ohm;
+    c.inverse_r2_s(i) = 1.0 / op.r2_ohm;
     c.self_discharge_a(i) = self_discharge_current_a(cell.self_discharge, nominal_ah, state.temp_c(i)) *
                             self_discharge_factor()(i) * state.weak_self_discharge_factor(i);
-    c.hysteresis_rate_per_as(i) = gamma / charge_as;
+    c.hysteresis_per_ampere(i) = gamma / charge_as * dt_s;
     c.plating_onset_a(i) = plating_onset_current_a(cell.aging.plating, nominal_ah, state.temp_c(i), state.soc(i));
 
     const RcStep rc1 = rc_step(op.r1_ohm, op.c1_f, dt_s);
@@ -249,6 +253,7 @@ void Pack::refresh_cache(PackState& state, double dt_s) const {
     c.admittance_s(i) =
         state.tab_connected(i) > 0.0 ? 1.0 / (c.terminal_ohm(i) + config_.cell_interconnect_ohm) : 0.0;
   }
+  c.any_short = (state.short_conductance_s != 0.0).any();
   c.open_string = false;
   c.pack_source_ohm = config_.series_interconnect_ohm * static_cast<double>(s - 1);
   for (Eigen::Index g = 0; g < s; ++g) {
@@ -260,6 +265,10 @@ void Pack::refresh_cache(PackState& state, double dt_s) const {
   if (c.dt_s != dt_s || c.thermal.ambient_gain_k_per_w.size() != n) {
     c.thermal = prepare_thermal_step(thermal_, dt_s);
   }
+  c.max_hysteresis_per_ampere = c.hysteresis_per_ampere.maxCoeff();
+  c.max_soc_per_as = c.soc_per_as.maxCoeff();
+  c.max_self_discharge_a = c.self_discharge_a.maxCoeff();
+  c.soc_drift_bound = 0.0;
   c.dt_s = dt_s;
   c.age_s = 0.0;
   c.valid = true;
@@ -267,32 +276,59 @@ void Pack::refresh_cache(PackState& state, double dt_s) const {
 
 void Pack::substep(PackState& state, const PackInputs& inputs, double h) const {
   PackStepCache& c = state.cache;
-  if (!c.valid || c.dt_s != h) {
+  const bool stale = !c.valid || c.dt_s != h || c.age_s >= options_.parameter_refresh_s * (1.0 - 1e-9) ||
+                     c.soc_drift_bound >= options_.refresh_soc_change;
+  if (stale) {
+    if (c.valid && c.age_s > 0.0) {
+      settle_aging(state);
+    }
     refresh_cache(state, h);
   }
   const Eigen::Index n = cell_count();
   const Eigen::Index s = series();
   const int p = parallel();
+  const bool bleeding = inputs.bleed_current_a.size() == s;
 
-  // 1. Each cell's EMF at the end of the step, less its own current's drop.
+  // 1. Each cell's EMF at the end of the step less its own current's drop, and
+  //    each group's Thevenin voltage: admittance-weighted EMFs less its bleed.
   Eigen::ArrayXd& emf = c.emf_v;
-  emf = c.ocv_ref_v + c.ocv_slope_v * (state.soc - c.soc_ref - c.self_discharge_a * c.soc_per_as) +
-        c.hysteresis_v * state.hysteresis - c.rc1_decay * state.v_rc1_v - c.rc2_decay * state.v_rc2_v;
-
-  // 2. Each group's Thevenin voltage: admittance-weighted EMFs less the bleed it feeds.
   Eigen::ArrayXd& weighted = c.scratch_a;
-  weighted = emf * c.short_factor * c.admittance_s;
+  {
+    const double* __restrict ocv = c.ocv_ref_v.data();
+    const double* __restrict slope = c.ocv_slope_v.data();
+    const double* __restrict soc = state.soc.data();
+    const double* __restrict soc_ref = c.soc_ref.data();
+    const double* __restrict leak = c.self_discharge_a.data();
+    const double* __restrict soc_per_as = c.soc_per_as.data();
+    const double* __restrict m = c.hysteresis_v.data();
+    const double* __restrict hyst = state.hysteresis.data();
+    const double* __restrict a1 = c.rc1_decay.data();
+    const double* __restrict a2 = c.rc2_decay.data();
+    const double* __restrict v1 = state.v_rc1_v.data();
+    const double* __restrict v2 = state.v_rc2_v.data();
+    const double* __restrict f = c.short_factor.data();
+    const double* __restrict y = c.admittance_s.data();
+    double* __restrict e = emf.data();
+    double* __restrict w = weighted.data();
+    PACKSIM_INDEPENDENT_ITERATIONS
+    for (Eigen::Index k = 0; k < n; ++k) {
+      e[k] = (ocv[k] + slope[k] * (soc[k] - soc_ref[k] - leak[k] * soc_per_as[k]) + m[k] * hyst[k] - a1[k] * v1[k] -
+              a2[k] * v2[k]) *
+             f[k];  // seen through the cell's own internal short, if any
+      w[k] = e[k] * y[k];
+    }
+  }
   if (p == 1) {
     c.group_emf_v = weighted;
   } else {
     c.group_emf_v = Eigen::Map<const Eigen::ArrayXXd>(weighted.data(), p, s).colwise().sum().transpose();
   }
-  if (inputs.bleed_current_a.size() == s) {
+  if (bleeding) {
     c.group_emf_v -= inputs.bleed_current_a;
   }
   c.group_emf_v *= c.group_inverse_admittance_ohm;
 
-  // 3. The port, against the pack's Thevenin view.
+  // 2. The port, against the pack's Thevenin view.
   const double pack_emf_v = c.group_emf_v.sum();
   PortSolution port{};
   if (!c.open_string) {
@@ -303,7 +339,8 @@ void Pack::substep(PackState& state, const PackInputs& inputs, double h) const {
     throw PlantError("plant: the load drew a non-finite current (" + describe(inputs.port) + ")");
   }
 
-  // 4. Group voltages, then each cell's share and its internal-short current.
+  // 3. Group voltages, then each cell's share of its group's current and the
+  //    current through its internal short.
   state.group_voltage_v = c.group_emf_v - current_a * c.group_inverse_admittance_ohm;
   Eigen::ArrayXd& cell_bus_voltage = c.group_voltage_per_cell_v;
   if (p == 1) {
@@ -313,46 +350,121 @@ void Pack::substep(PackState& state, const PackInputs& inputs, double h) const {
   }
   Eigen::ArrayXd& bus_current = c.scratch_a;
   Eigen::ArrayXd& terminal_v = c.scratch_b;
-  bus_current = (emf * c.short_factor - cell_bus_voltage) * c.admittance_s;
-  terminal_v = emf * c.short_factor - c.terminal_ohm * bus_current;
   Eigen::ArrayXd& i = state.cell_current_a;
-  i = bus_current + state.short_conductance_s * terminal_v;
+  bus_current = (emf - cell_bus_voltage) * c.admittance_s;
+  if (c.any_short) {
+    terminal_v = emf - c.terminal_ohm * bus_current;
+    i = bus_current + state.short_conductance_s * terminal_v;
+  } else {
+    i = bus_current;
+    terminal_v.setZero();
+  }
+  const double max_current_a = i.abs().maxCoeff();
 
-  // 5. Heat over the step: Joule in R0 and the tab, the short, exact RC losses,
-  //    hysteresis dissipation and reversible (entropic) heat.
-  Eigen::ArrayXd& heat = state.heat_w;
-  heat = i.square() * c.r0_ohm + bus_current.square() * config_.cell_interconnect_ohm +
-         state.short_conductance_s * terminal_v.square() -
-         i * (state.temp_c + kZeroCelsiusK) * c.entropic_v_per_k + c.self_discharge_a * c.ocv_ref_v;
-  // Each RC branch relaxes from v towards R i; v_inf and the offset d = v - v_inf
-  // give the exact mean of v^2 / R over the step and the exact end value.
-  Eigen::ArrayXd& v_inf = c.scratch_c;
-  Eigen::ArrayXd& offset = c.scratch_d;
-  v_inf = c.r1_ohm * i;
-  offset = state.v_rc1_v - v_inf;
-  heat += (v_inf.square() + 2.0 * v_inf * offset * c.rc1_mean_first + offset.square() * c.rc1_mean_second) / c.r1_ohm;
-  state.v_rc1_v = v_inf + offset * c.rc1_decay;
-  v_inf = c.r2_ohm * i;
-  offset = state.v_rc2_v - v_inf;
-  heat += (v_inf.square() + 2.0 * v_inf * offset * c.rc2_mean_first + offset.square() * c.rc2_mean_second) / c.r2_ohm;
-  state.v_rc2_v = v_inf + offset * c.rc2_decay;
+  // 4. Heat over the step (Joule in R0, the tab and the short, exact RC losses,
+  //    reversible entropic heat, the leak's heat) and the exact RC updates. Each
+  //    RC branch relaxes from v towards R i; the offset d = v - R i gives the
+  //    exact mean of v^2 / R over the step and the exact end value.
+  const double tab_ohm = config_.cell_interconnect_ohm;
+  {
+    const double* __restrict cur = i.data();
+    const double* __restrict bus = bus_current.data();
+    const double* __restrict vt = terminal_v.data();  // zero without shorts
+    const double* __restrict g_short = state.short_conductance_s.data();
+    const double* __restrict r0 = c.r0_ohm.data();
+    const double* __restrict r1 = c.r1_ohm.data();
+    const double* __restrict r2 = c.r2_ohm.data();
+    const double* __restrict inv_r1 = c.inverse_r1_s.data();
+    const double* __restrict inv_r2 = c.inverse_r2_s.data();
+    const double* __restrict m11 = c.rc1_mean_first.data();
+    const double* __restrict m12 = c.rc1_mean_second.data();
+    const double* __restrict m21 = c.rc2_mean_first.data();
+    const double* __restrict m22 = c.rc2_mean_second.data();
+    const double* __restrict a1 = c.rc1_decay.data();
+    const double* __restrict a2 = c.rc2_decay.data();
+    const double* __restrict entropic = c.entropic_v_per_k.data();
+    const double* __restrict leak = c.self_discharge_a.data();
+    const double* __restrict ocv = c.ocv_ref_v.data();
+    const double* __restrict soc_per_as = c.soc_per_as.data();
+    const double* __restrict onset = c.plating_onset_a.data();
+    const double* __restrict temp = state.temp_c.data();
+    double* __restrict heat = state.heat_w.data();
+    double* __restrict v1 = state.v_rc1_v.data();
+    double* __restrict v2 = state.v_rc2_v.data();
+    double* __restrict soc = state.soc.data();
+    double* __restrict moved = state.pending_charge_ah.data();
+    double* __restrict plated = state.pending_plated_ah.data();
+    const double hours = h / 3600.0;
+    const double plated_per_excess = config_.cell.aging.plating.rate_per_excess_ah * hours;
+    PACKSIM_INDEPENDENT_ITERATIONS
+    for (Eigen::Index k = 0; k < n; ++k) {
+      const double ik = cur[k];
+      const double v1_inf = r1[k] * ik;
+      const double v2_inf = r2[k] * ik;
+      const double d1 = v1[k] - v1_inf;
+      const double d2 = v2[k] - v2_inf;
+      heat[k] = ik * ik * r0[k] + bus[k] * bus[k] * tab_ohm + g_short[k] * vt[k] * vt[k] -
+                ik * (temp[k] + kZeroCelsiusK) * entropic[k] + leak[k] * ocv[k] +
+                (v1_inf * v1_inf + 2.0 * v1_inf * d1 * m11[k] + d1 * d1 * m12[k]) * inv_r1[k] +
+                (v2_inf * v2_inf + 2.0 * v2_inf * d2 * m21[k] + d2 * d2 * m22[k]) * inv_r2[k];
+      v1[k] = v1_inf + d1 * a1[k];
+      v2[k] = v2_inf + d2 * a2[k];
+      soc[k] -= (ik + leak[k]) * soc_per_as[k];
+      moved[k] += std::abs(ik) * hours;
+      plated[k] += std::max(0.0, -ik - onset[k]) * plated_per_excess;
+    }
+  }
 
-  // Hysteresis relaxes towards -sign(i) at a rate proportional to |i|; its mean
-  // over the step (for the dissipated -M h i) is exact for constant current.
-  Eigen::ArrayXd& exponent = c.scratch_c;
+  // 5. Hysteresis relaxes towards -sign(i) at a rate proportional to |i|; its mean
+  //    over the step gives the dissipated -M h i. exp(-x) and (1 - exp(-x)) / x are
+  //    exact to rounding from a short series while x < 1e-3, which covers every
+  //    millisecond step; longer steps take the exponential itself.
   Eigen::ArrayXd& decay = c.scratch_d;
-  Eigen::ArrayXd& target = c.scratch_e;
-  exponent = c.hysteresis_rate_per_as * i.abs() * h;
-  decay = (-exponent).exp();
-  target = -i.sign();
-  heat -= c.hysteresis_v * i *
-          (target + (state.hysteresis - target) *
-                        (exponent > 1e-9).select((1.0 - decay) / exponent, 1.0 - 0.5 * exponent));
+  Eigen::ArrayXd& mean_fraction = c.scratch_e;
+  const bool series_exact = max_current_a * c.max_hysteresis_per_ampere < 1e-3;
+  if (!series_exact) {
+    Eigen::ArrayXd& exponent = c.scratch_c;
+    exponent = c.hysteresis_per_ampere * i.abs();
+    decay = (-exponent).exp();
+    mean_fraction = (exponent > 1e-9).select((1.0 - decay) / exponent, 1.0 - 0.5 * exponent);
+  }
   Eigen::ArrayXd& hysteresis_change_v = c.scratch_c;
-  hysteresis_change_v = state.hysteresis;
-  state.hysteresis = target + (state.hysteresis - target) * decay;
+  const auto relax_hysteresis = [&](auto use_series) {
+    const double* __restrict cur = i.data();
+    const double* __restrict per_ampere = c.hysteresis_per_ampere.data();
+    const double* __restrict dec = decay.data();
+    const double* __restrict mean = mean_fraction.data();
+    const double* __restrict m = c.hysteresis_v.data();
+    const double* __restrict f = c.short_factor.data();
+    double* __restrict hyst = state.hysteresis.data();
+    double* __restrict heat = state.heat_w.data();
+    double* __restrict change = hysteresis_change_v.data();
+    PACKSIM_INDEPENDENT_ITERATIONS
+    for (Eigen::Index k = 0; k < n; ++k) {
+      double fraction = 0.0;
+      double decay_k = 0.0;
+      if constexpr (decltype(use_series)::value) {
+        const double x = per_ampere[k] * std::abs(cur[k]);
+        fraction = 1.0 - 0.5 * x * (1.0 - x / 3.0 * (1.0 - 0.25 * x));
+        decay_k = 1.0 - x * fraction;
+      } else {
+        fraction = mean[k];
+        decay_k = dec[k];
+      }
+      const double target = static_cast<double>(cur[k] < 0.0) - static_cast<double>(cur[k] > 0.0);
+      const double offset = hyst[k] - target;
+      heat[k] -= m[k] * cur[k] * (target + offset * fraction);
+      const double next = target + offset * decay_k;
+      change[k] = m[k] * (next - hyst[k]) * f[k];
+      hyst[k] = next;
+    }
+  };
+  if (series_exact) {
+    relax_hysteresis(std::true_type{});
+  } else {
+    relax_hysteresis(std::false_type{});
+  }
   // Report voltages at the end-of-step hysteresis (the group solve used its start value).
-  hysteresis_change_v = c.hysteresis_v * (state.hysteresis - hysteresis_change_v) * c.short_factor;
   if (p == 1) {
     state.group_voltage_v += hysteresis_change_v * c.admittance_s * c.group_inverse_admittance_ohm;
   } else {
@@ -361,44 +473,36 @@ void Pack::substep(PackState& state, const PackInputs& inputs, double h) const {
         Eigen::Map<const Eigen::ArrayXXd>(hysteresis_change_v.data(), p, s).colwise().sum().transpose() *
         c.group_inverse_admittance_ohm;
   }
-  if (inputs.bleed_current_a.size() == s) {
+  if (bleeding) {
     // The bleed resistor sits on the cells it drains and heats them.
     for (Eigen::Index g = 0; g < s; ++g) {
-      heat.segment(g * p, p) += state.group_voltage_v(g) * inputs.bleed_current_a(g) / static_cast<double>(p);
+      state.heat_w.segment(g * p, p) += state.group_voltage_v(g) * inputs.bleed_current_a(g) / static_cast<double>(p);
     }
   }
 
-  // 6. Charge.
-  state.soc -= (i + c.self_discharge_a) * c.soc_per_as;
-
-  // 7. Temperature.
+  // 6. Temperature.
   if (inputs.cell_ambient_c.size() == n) {
-    advance_thermal(thermal_, c.thermal, heat, inputs.cell_ambient_c, state.temp_c);
+    advance_thermal(thermal_, c.thermal, state.heat_w, inputs.cell_ambient_c, state.temp_c);
   } else {
     c.scratch_b.setConstant(inputs.ambient_c);
-    advance_thermal(thermal_, c.thermal, heat, c.scratch_b, state.temp_c);
+    advance_thermal(thermal_, c.thermal, state.heat_w, c.scratch_b, state.temp_c);
   }
 
-  // 8. Terminals, energy books and aging drivers.
+  // 7. Terminals and energy books.
   state.pack_current_a = current_a;
   state.port_limited = port.limited;
   state.terminal_voltage_v =
       c.open_string ? 0.0
                     : state.group_voltage_v.sum() - config_.series_interconnect_ohm * static_cast<double>(s - 1) * current_a;
   state.energy_out_j += state.terminal_voltage_v * current_a * h;
-  state.heat_generated_j += heat.sum() * h;
-  state.pending_charge_ah += i.abs() * (h / 3600.0);
-  state.pending_plated_ah += (-i - c.plating_onset_a).max(0.0) * (config_.cell.aging.plating.rate_per_excess_ah * h / 3600.0);
+  state.heat_generated_j += state.heat_w.sum() * h;
   state.pending_aging_s += h;
   state.time_s += h;
 
   check_finite(state);
 
   c.age_s += h;
-  if (c.age_s >= options_.parameter_refresh_s * (1.0 - 1e-9)) {
-    settle_aging(state);
-    c.valid = false;
-  }
+  c.soc_drift_bound += (max_current_a + c.max_self_discharge_a) * c.max_soc_per_as;
 }
 
 void Pack::settle_aging(PackState& state) const {
@@ -424,6 +528,20 @@ void Pack::settle_aging(PackState& state) const {
   state.pending_plated_ah.setZero();
   state.pending_aging_s = 0.0;
   state.cache.valid = false;
+}
+
+void Pack::check_cell_finite(const PackState& state, Eigen::Index i) const {
+  const std::pair<const char*, double> states[] = {{"temperature", state.temp_c(i)}, {"SOC", state.soc(i)},
+                                                   {"RC1 voltage", state.v_rc1_v(i)}, {"RC2 voltage", state.v_rc2_v(i)},
+                                                   {"hysteresis", state.hysteresis(i)}};
+  for (const auto& [name, value] : states) {
+    if (!std::isfinite(value)) {
+      std::ostringstream text;
+      text << "plant: non-finite state at t = " << state.time_s << " s: cell " << i + 1 << " (series group "
+           << group_of(i) + 1 << ", parallel position " << i % parallel() + 1 << ") " << name << " = " << value;
+      throw PlantError(text.str());
+    }
+  }
 }
 
 void Pack::check_finite(const PackState& state) const {

@@ -21,7 +21,10 @@ class PlantError : public std::runtime_error {
 
 // Numerical settings; defaults suit everything from a 1 us short to hours of rest.
 struct PackOptions {
-  double parameter_refresh_s{0.1};  // re-read the tables (SOC, temperature move slowly)
+  // The tables are re-read after this long, or sooner once any cell's SOC may
+  // have moved by refresh_soc_change: temperature and SOC move slowly.
+  double parameter_refresh_s{1.0};
+  double refresh_soc_change{5e-4};
   double max_substep_s{1.0};        // longest internal step while current flows
   double max_rest_substep_s{30.0};  // longest internal step at rest
 };
@@ -89,6 +92,7 @@ class Pack {
   void substep(PackState& state, const PackInputs& inputs, double dt_s) const;
   void refresh_cache(PackState& state, double dt_s) const;
   void check_finite(const PackState& state) const;
+  void check_cell_finite(const PackState& state, Eigen::Index cell) const;
   void check_cell_index(int cell) const;
   Eigen::Index group_of(Eigen::Index cell) const { return cell / config_.parallel; }
 

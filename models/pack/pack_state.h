@@ -16,11 +16,12 @@ struct PackStepCache {
 
   // Operating point, per cell, at the last refresh.
   Eigen::ArrayXd soc_ref, ocv_ref_v, ocv_slope_v, hysteresis_v, entropic_v_per_k;
-  Eigen::ArrayXd r0_ohm, r1_ohm, r2_ohm, self_discharge_a, hysteresis_rate_per_as, plating_onset_a;
+  Eigen::ArrayXd r0_ohm, r1_ohm, r2_ohm, inverse_r1_s, inverse_r2_s, self_discharge_a, plating_onset_a;
   Eigen::ArrayXd capacity_ah;  // present capacity (variation, weak-cell fault, fade)
 
   // Step coefficients, per cell, for dt_s.
   Eigen::ArrayXd soc_per_as;  // dt / (3600 Q): SOC drop per ampere over one step
+  Eigen::ArrayXd hysteresis_per_ampere;  // gamma dt / (3600 Q): hysteresis exponent per ampere
   Eigen::ArrayXd rc1_decay, rc1_gain_ohm, rc1_mean_first, rc1_mean_second;
   Eigen::ArrayXd rc2_decay, rc2_gain_ohm, rc2_mean_first, rc2_mean_second;
   Eigen::ArrayXd short_factor;     // 1 / (1 + Z G): Thevenin of a cell with its internal short
@@ -28,7 +29,12 @@ struct PackStepCache {
   Eigen::ArrayXd admittance_s;     // to its group's busbar through the interconnect; 0 when the tab is open
   Eigen::ArrayXd group_inverse_admittance_ohm;  // per series group; 0 for an open group
   double pack_source_ohm{0.0};
+  double max_hysteresis_per_ampere{0.0};
+  double max_soc_per_as{0.0};
+  double max_self_discharge_a{0.0};
+  double soc_drift_bound{0.0};  // bound on any cell's SOC change since the refresh
   bool open_string{false};
+  bool any_short{false};
   ThermalStep thermal;
 
   // Scratch reused by every step (no allocation in the step).

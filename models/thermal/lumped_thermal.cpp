@@ -2,19 +2,25 @@
 
 #include <cmath>
 
+#include "common/vectorize.h"
+
 namespace packsim::models {
 
 namespace {
 // (1 - exp(-x)) / x, accurate as x -> 0.
 double relaxed_fraction(double x) { return x > 1e-12 ? -std::expm1(-x) / x : 1.0 - 0.5 * x; }
 
-void equalise_links(const ThermalNetwork& network, const ThermalStep& step, Eigen::Index first,
-                    Eigen::ArrayXd& temp_c) {
-  const Eigen::ArrayXd& c = network.heat_capacity_j_per_k;
-  for (Eigen::Index l = first; l + 1 < temp_c.size(); l += 2) {
-    const double energy_j = step.link_transfer_j_per_k(l) * (temp_c(l) - temp_c(l + 1));
-    temp_c(l) -= energy_j / c(l);
-    temp_c(l + 1) += energy_j / c(l + 1);
+// Links of one parity share no node, so each pass is free of dependences.
+void equalise_links(const ThermalStep& step, Eigen::Index first, Eigen::ArrayXd& temp_c) {
+  const Eigen::Index links = temp_c.size() - 1;
+  double* __restrict temp = temp_c.data();
+  const double* __restrict left = step.link_left_k_per_k.data();
+  const double* __restrict right = step.link_right_k_per_k.data();
+  PACKSIM_INDEPENDENT_ITERATIONS
+  for (Eigen::Index l = first; l < links; l += 2) {
+    const double difference = temp[l] - temp[l + 1];
+    temp[l] -= left[l] * difference;
+    temp[l + 1] += right[l] * difference;
   }
 }
 }  // namespace
@@ -27,12 +33,15 @@ ThermalStep prepare_thermal_step(const ThermalNetwork& network, double dt_s) {
   for (Eigen::Index i = 0; i < n; ++i) {
     step.ambient_gain_k_per_w(i) = dt_s / c(i) * relaxed_fraction(network.ambient_conductance_w_per_k(i) * dt_s / c(i));
   }
-  step.link_transfer_j_per_k.setZero(n > 1 ? n - 1 : 0);
+  step.link_left_k_per_k.setZero(n > 1 ? n - 1 : 0);
+  step.link_right_k_per_k.setZero(n > 1 ? n - 1 : 0);
   const double g = network.neighbour_conductance_w_per_k;
   for (Eigen::Index l = 0; l + 1 < n; ++l) {
     // A pair's temperature difference decays as exp(-g (1/C_l + 1/C_l+1) dt).
     const double inverse_c = 1.0 / c(l) + 1.0 / c(l + 1);
-    step.link_transfer_j_per_k(l) = g * dt_s * relaxed_fraction(g * inverse_c * dt_s);
+    const double transfer_j_per_k = g * dt_s * relaxed_fraction(g * inverse_c * dt_s);
+    step.link_left_k_per_k(l) = transfer_j_per_k / c(l);
+    step.link_right_k_per_k(l) = transfer_j_per_k / c(l + 1);
   }
   return step;
 }
@@ -41,8 +50,8 @@ void advance_thermal(const ThermalNetwork& network, const ThermalStep& step, con
                      const Eigen::ArrayXd& ambient_c, Eigen::ArrayXd& temp_c) {
   temp_c += step.ambient_gain_k_per_w * (heat_w + network.ambient_conductance_w_per_k * (ambient_c - temp_c));
   if (network.neighbour_conductance_w_per_k > 0.0) {
-    equalise_links(network, step, 0, temp_c);
-    equalise_links(network, step, 1, temp_c);
+    equalise_links(step, 0, temp_c);
+    equalise_links(step, 1, temp_c);
   }
 }
 

@@ -26,7 +26,10 @@ struct ThermalNetwork {
 //   and the odd links after, so every exchange conserves energy to rounding.
 struct ThermalStep {
   Eigen::ArrayXd ambient_gain_k_per_w;
-  Eigen::ArrayXd link_transfer_j_per_k;  // link l joins nodes l and l+1
+  // Link l joins nodes l and l+1: per kelvin of difference, the left node cools
+  // by link_left and the right one warms by link_right (energy / heat capacity).
+  Eigen::ArrayXd link_left_k_per_k;
+  Eigen::ArrayXd link_right_k_per_k;
 };
 
 ThermalStep prepare_thermal_step(const ThermalNetwork& network, double dt_s);

@@ -1,1 +1,50 @@
-int main() { return 0; }
+// packsim: the command-line front end. Each subcommand lives in its own
+// <name>_command.{h,cpp}; this file only wires them into one CLI11 app.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "common/input_error.h"
+#include "sim/app/bench_command.h"
+#include "sim/app/plant_command.h"
+
+int main(int argc, char** argv) {
+  using namespace packsim::app;
+  CLI::App app{"packsim: battery-pack hardware-in-the-loop simulator"};
+  app.name("packsim");
+  app.require_subcommand(1);
+  app.footer("Run 'packsim SUBCOMMAND --help' for the options of each subcommand.");
+
+  PlantOptions plant_options;
+  CLI::App& plant{add_plant_command(app, plant_options)};
+
+  BenchOptions bench_options;
+  CLI::App& bench{*app.add_subcommand("bench", "Measure the headline performance figures")};
+  bench.add_flag("--json", bench_options.json, "Print JSON instead of a table");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help is a ParseError with exit code 0; every other one is bad input.
+    const int code{app.exit(e)};
+    return code == 0 ? 0 : kExitBadInput;
+  } catch (const packsim::InputError& e) {
+    // A value an option's own callback refused (e.g. a number that is not one).
+    std::cerr << e.what() << '\n';
+    return kExitBadInput;
+  }
+
+  try {
+    if (plant.parsed()) {
+      return run_plant_command(plant_options, std::cout, std::cerr);
+    }
+    if (bench.parsed()) {
+      return run_bench_command(bench_options, std::cout);
+    }
+  } catch (const std::exception& e) {
+    // Not the user's input nor the physics: a bug, reported as such.
+    std::cerr << "packsim: internal error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

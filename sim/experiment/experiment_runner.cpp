@@ -456,6 +456,14 @@ void validate(const ExperimentOptions& o, const std::vector<ExperimentStep>& ste
   check_option(std::isfinite(o.ambient_c), "ambient temperature must be finite");
   check_option(!o.initial_soc || (*o.initial_soc >= 0.0 && *o.initial_soc <= 1.0), "initial SOC must be in 0..1");
   check_option(!o.initial_temp_c || std::isfinite(*o.initial_temp_c), "initial temperature must be finite");
+  check_option(o.step_time_limit_s <= kMaxStepDurationS, "step time limit must be <= kMaxStepDurationS");
+  // Each step runs at most its duration or the time limit; the sum must fit the clock.
+  double longest_run_s{0.0};
+  for (const ExperimentStep& step : steps) {
+    check_option(!step.duration_s || *step.duration_s <= kMaxStepDurationS, "a step is longer than kMaxStepDurationS");
+    longest_run_s += step.duration_s ? *step.duration_s : o.step_time_limit_s;
+  }
+  check_option(longest_run_s <= 0.5 * to_seconds(kNoEvent), "the steps add up beyond the clock's range");
 }
 
 RunSummary summarize(const PlantState& state, const std::vector<StepSummary>& summaries,

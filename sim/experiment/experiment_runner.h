@@ -55,6 +55,10 @@ class PlantComponent final : public Component {
   TimeNs max_step_ns_;
 };
 
+// Longest step duration accepted (about 3 years): step ends stay far inside the
+// int64 nanosecond clock (about 292 years) even for long step sequences.
+inline constexpr double kMaxStepDurationS{1e8};
+
 struct ExperimentOptions {
   double check_period_s{1.0};              // the sequencer evaluates until-conditions this often
   std::optional<double> sample_period_s;   // CSV rows; defaults to check_period_s
@@ -124,7 +128,8 @@ std::string experiment_csv_header(int series, int cells);
 // csv when given: one at t = 0, one per sample, one at each step boundary (a
 // boundary that falls on a sample instant gives one row). A PlantError or a
 // step time limit stops the run: the result says so (not completed) rather
-// than throwing. Throws std::invalid_argument for options out of range.
+// than throwing. Throws std::invalid_argument for options out of range, a
+// duration beyond kMaxStepDurationS or steps that add up beyond the clock's range.
 ExperimentResult run_experiment(models::PackConfig config, const std::vector<ExperimentStep>& steps,
                                 const ExperimentOptions& options, std::ostream* csv);
 
