@@ -59,9 +59,11 @@ namespace {
 constexpr int kPlantPriority{0};
 constexpr int kSequencerPriority{1};
 constexpr int kSamplerPriority{2};
-// A hold is a pack-level CV charger; its current limit only has to exceed any
-// current the hold could ask for.
-constexpr double kHoldMaxCRate{10.0};
+// A hold is a pack-level CV charger. Like a real charger moving from CC to CV it
+// keeps the current limit of the charge before it; a hold with no charge before
+// it is limited to 1C. (An unlimited CV at the pack terminals would push the
+// highest cell far above the hold voltage while the mean cell catches up.)
+constexpr double kDefaultHoldCRate{1.0};
 // %.9g: micro-volt resolution on a cell, 1e-9 relative on SOC.
 constexpr int kCsvDigits{9};
 
@@ -297,6 +299,9 @@ class StepSequencer final : public Component {
         .min_cell_v = min_of(state.pack.group_voltage_v),
         .max_cell_v = max_of(state.pack.group_voltage_v),
     });
+    if (step.mode == StepMode::kCharge && state.pack.pack_current_a < 0.0) {
+      hold_current_limit_a_ = -state.pack.pack_current_a;
+    }
     snapshot_ = state;
     ++active_;
     active_started_ = false;
@@ -335,8 +340,7 @@ class StepSequencer final : public Component {
       case DriveKind::kPowerW: return models::ConstantPower{sign * value};
       case DriveKind::kResistanceOhm: return models::ResistiveLoad{value};
       case DriveKind::kVoltageV:
-        return models::CcCvCharger{kHoldMaxCRate * settings_.nominal_ah,
-                                   value * static_cast<double>(plant_.pack().series())};
+        return models::CcCvCharger{hold_current_limit_a_, value * static_cast<double>(plant_.pack().series())};
     }
     throw std::logic_error{"StepSequencer: unknown drive kind"};
   }
@@ -398,6 +402,7 @@ class StepSequencer final : public Component {
   SequencerSettings settings_;
 
   std::size_t active_{0};
+  double hold_current_limit_a_{kDefaultHoldCRate * settings_.nominal_ah};
   bool active_started_{false};
   bool finished_{false};
   TimeNs next_check_ns_{0};  // the first step starts at the first instant
