@@ -6,13 +6,11 @@
 
 namespace packsim {
 
-namespace {
 std::string format_number(double value) {
   std::ostringstream text;
   text << value;
   return text.str();
 }
-}  // namespace
 
 YamlObject::YamlObject(YAML::Node node, std::shared_ptr<const std::string> file)
     : node_(std::move(node)), file_(std::move(file)), used_keys_(std::make_shared<std::set<std::string>>()) {}
@@ -111,9 +109,10 @@ double YamlObject::to_number(const YAML::Node& value, const std::string& what, N
     throw InputError(location_of_node(value), "'" + what + "': " + format_number(result) + " is not physically possible; must be " +
                                                   (range.min_exclusive ? "> " : ">= ") + format_number(range.min));
   }
-  if (result > range.max) {
-    throw InputError(location_of_node(value),
-                     "'" + what + "': " + format_number(result) + " is out of range; must be <= " + format_number(range.max));
+  const bool above = range.max_exclusive ? result >= range.max : result > range.max;
+  if (above) {
+    throw InputError(location_of_node(value), "'" + what + "': " + format_number(result) + " is out of range; must be " +
+                                                  (range.max_exclusive ? "< " : "<= ") + format_number(range.max));
   }
   return result;
 }
@@ -184,6 +183,22 @@ std::vector<double> YamlObject::numbers(const std::string& key, std::size_t min_
   result.reserve(value.size());
   for (const auto& element : value) {
     result.push_back(to_number(element, key, range));
+  }
+  return result;
+}
+
+std::vector<std::string> YamlObject::strings(const std::string& key, std::size_t min_size) const {
+  const YAML::Node value = required(key);
+  if (!value.IsSequence() || value.size() < min_size) {
+    throw InputError(location_of_node(value), "'" + key + "': expected a list of at least " + std::to_string(min_size) +
+                                                  " text entr" + (min_size == 1 ? "y" : "ies"));
+  }
+  std::vector<std::string> result;
+  for (const auto& element : value) {
+    if (!element.IsScalar() || element.Scalar().empty()) {
+      throw InputError(location_of_node(element), "'" + key + "': expected text");
+    }
+    result.push_back(element.Scalar());
   }
   return result;
 }

@@ -13,16 +13,24 @@
 #include "common/input_error.h"
 
 namespace packsim {
+// Shortest decimal text of a number, for messages.
+std::string format_number(double value);
+}  // namespace packsim
+
+namespace packsim {
 
 // Accepted range of a number; the message names the bound that was broken.
 struct NumberRange {
   double min{-std::numeric_limits<double>::infinity()};
   double max{std::numeric_limits<double>::infinity()};
   bool min_exclusive{false};
+  bool max_exclusive{false};
 
   static NumberRange positive() { return {0.0, std::numeric_limits<double>::infinity(), true}; }
   static NumberRange non_negative() { return {0.0, std::numeric_limits<double>::infinity(), false}; }
-  static NumberRange closed(double lo, double hi) { return {lo, hi, false}; }
+  static NumberRange closed(double lo, double hi) { return {lo, hi, false, false}; }
+  // [lo, hi): for limits the value must stay strictly below.
+  static NumberRange below(double lo, double hi) { return {lo, hi, false, true}; }
 };
 
 // A YAML mapping read strictly: every field is fetched by name, every error
@@ -47,6 +55,8 @@ class YamlObject {
   bool boolean_or(const std::string& key, bool fallback) const;
   // A sequence of numbers; min_size guards tables that need at least two points.
   std::vector<double> numbers(const std::string& key, std::size_t min_size = 1, NumberRange range = {}) const;
+  // A sequence of non-empty texts (e.g. citations).
+  std::vector<std::string> strings(const std::string& key, std::size_t min_size = 1) const;
   // A sequence of equal-length sequences (a table's rows).
   std::vector<std::vector<double>> rows(const std::string& key, NumberRange range = {}) const;
   YamlObject child(const std::string& key) const;

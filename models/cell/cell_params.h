@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "models/cell/lookup_table.h"
 
@@ -95,6 +96,7 @@ struct VoltageLimits {
 struct CellParams {
   std::string name;
   std::string chemistry;
+  std::vector<std::string> sources;  // where the numbers come from
   double capacity_ah{0.0};
   VoltageLimits voltage;
   OcvParams ocv;

@@ -21,12 +21,6 @@ constexpr double kMaxCellV = 5.0;
 // dU/dT of real cells is below 1 mV/K; 5 mV/K catches values typed in mV/K.
 constexpr double kMaxEntropicVPerK = 0.005;
 
-std::string format_number(double value) {
-  std::ostringstream text;
-  text << value;
-  return text.str();
-}
-
 NumberRange temperature_range() { return NumberRange::closed(kMinTempC, kMaxTempC); }
 NumberRange fraction_range() { return NumberRange::closed(0.0, 1.0); }
 
@@ -223,36 +217,14 @@ AgingParams read_aging(const YamlObject& aging) {
   return params;
 }
 
-// YamlObject reads numbers, text and mappings but no list of text, so `sources` is checked
-// on the raw node here and taken out of the mapping the strict reader then walks.
-YamlObject load_checking_sources(const std::string& path) {
-  YamlObject::load_file(path);  // syntax errors and a non-mapping root, in the reader's words
-  YAML::Node root = YAML::LoadFile(path);
-  auto file = std::make_shared<const std::string>(path);
-  const YamlObject whole = YamlObject::from_node(root, file);
-  if (!whole.has("sources")) {
-    whole.fail("missing required field 'sources'");
-  }
-  const YAML::Node sources = static_cast<const YAML::Node&>(root)["sources"];
-  if (!sources.IsSequence() || sources.size() == 0) {
-    whole.fail_at("sources", "expected a list of at least one citation");
-  }
-  for (std::size_t i = 0; i < sources.size(); ++i) {
-    if (!sources[i].IsScalar() || sources[i].Scalar().empty()) {
-      whole.fail_at_element("sources", i, "expected a citation (text)");
-    }
-  }
-  root.remove("sources");
-  return YamlObject::from_node(root, file);
-}
-
 }  // namespace
 
 CellParams load_cell_params(const std::string& path) {
-  const YamlObject root = load_checking_sources(path);
+  const YamlObject root = YamlObject::load_file(path);
   CellParams cell;
   cell.name = text(root, "name");
   cell.chemistry = text(root, "chemistry");
+  cell.sources = root.strings("sources");
   cell.capacity_ah = root.number("capacity_ah", NumberRange::positive());
   cell.voltage = read_voltage(root.child("voltage"));
   cell.ocv = read_ocv(root.child("ocv"));

@@ -2,7 +2,6 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <system_error>
 
@@ -19,27 +18,12 @@ constexpr std::int64_t kMaxParallel = 100;
 constexpr double kMaxRelativeSigma = 0.5;
 constexpr double kMaxInitialSocSigma = 0.2;
 
-std::string format_number(double value) {
-  std::ostringstream text;
-  text << value;
-  return text.str();
-}
-
-// NumberRange has no exclusive upper bound; these limits are strict.
-double number_below(const YamlObject& object, const std::string& key, double max_exclusive) {
-  const double value = object.number(key, NumberRange::non_negative());
-  if (value >= max_exclusive) {
-    object.fail_at(key, format_number(value) + " is out of range; must be < " + format_number(max_exclusive));
-  }
-  return value;
-}
-
 CellVariation read_variation(const YamlObject& variation) {
   CellVariation result;
-  result.capacity_rel_sigma = number_below(variation, "capacity_rel_sigma", kMaxRelativeSigma);
-  result.r0_rel_sigma = number_below(variation, "r0_rel_sigma", kMaxRelativeSigma);
-  result.self_discharge_rel_sigma = number_below(variation, "self_discharge_rel_sigma", kMaxRelativeSigma);
-  result.initial_soc_sigma = number_below(variation, "initial_soc_sigma", kMaxInitialSocSigma);
+  result.capacity_rel_sigma = variation.number("capacity_rel_sigma", NumberRange::below(0.0, kMaxRelativeSigma));
+  result.r0_rel_sigma = variation.number("r0_rel_sigma", NumberRange::below(0.0, kMaxRelativeSigma));
+  result.self_discharge_rel_sigma = variation.number("self_discharge_rel_sigma", NumberRange::below(0.0, kMaxRelativeSigma));
+  result.initial_soc_sigma = variation.number("initial_soc_sigma", NumberRange::below(0.0, kMaxInitialSocSigma));
   variation.finish();
   return result;
 }

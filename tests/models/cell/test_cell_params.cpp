@@ -168,7 +168,7 @@ TEST(CellParamsRefusals, TextWhereANumberBelongsIsReportedAtTheValue) {
 
 TEST(CellParamsRefusals, EmptySourcesListIsRefused) {
   const std::string path = kTestDir + "cell_bad_no_sources.yaml";
-  EXPECT_EQ(load_error(path), path + ":4:10: 'sources': expected a list of at least one citation");
+  EXPECT_EQ(load_error(path), path + ":4:10: 'sources': expected a list of at least 1 text entry");
 }
 
 TEST(CellParamsRefusals, MissingFileIsAnInputError) {
