@@ -234,6 +234,29 @@ YamlObject YamlObject::child(const std::string& key) const {
   return YamlObject(value, file_);
 }
 
+std::vector<YamlObject> YamlObject::objects(const std::string& key) const {
+  const YAML::Node value = required(key);
+  if (!value.IsSequence()) {
+    throw InputError(location_of_node(value), "'" + key + "': expected a list of mappings");
+  }
+  std::vector<YamlObject> result;
+  for (const auto& element : value) {
+    if (!element.IsMap()) {
+      throw InputError(location_of_node(element), "'" + key + "': expected each entry to be a mapping of keys to values");
+    }
+    result.push_back(YamlObject(element, file_));
+  }
+  return result;
+}
+
+std::vector<std::string> YamlObject::keys() const {
+  std::vector<std::string> result;
+  for (const auto& entry : node_) {
+    result.push_back(entry.first.Scalar());
+  }
+  return result;
+}
+
 std::optional<YamlObject> YamlObject::optional_child(const std::string& key) const {
   if (!has(key)) {
     used_keys_->insert(key);

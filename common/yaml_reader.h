@@ -60,6 +60,10 @@ class YamlObject {
   // A sequence of equal-length sequences (a table's rows).
   std::vector<std::vector<double>> rows(const std::string& key, NumberRange range = {}) const;
   YamlObject child(const std::string& key) const;
+  // A sequence of mappings.
+  std::vector<YamlObject> objects(const std::string& key) const;
+  // The keys of this mapping, in file order.
+  std::vector<std::string> keys() const;
   std::optional<YamlObject> optional_child(const std::string& key) const;
 
   // Refuses any key of this mapping that was never read.

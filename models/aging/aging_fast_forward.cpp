@@ -5,6 +5,8 @@
 #include <boost/numeric/odeint.hpp>
 #include <cmath>
 #include <stdexcept>
+#include <type_traits>
+#include <variant>
 
 #include "models/aging/aging_model.h"
 
@@ -109,6 +111,24 @@ void fast_forward_cycles(const Pack& pack, PackState& state, const CycleProfile&
     }
   }
   state.cache.valid = false;
+}
+
+void fast_forward(const Pack& pack, PackState& state, const AgingProfile& profile) {
+  std::visit([&](const auto& p) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(p)>, StorageProfile>) {
+      fast_forward_storage(pack, state, p);
+    } else {
+      fast_forward_cycles(pack, state, p);
+    }
+  }, profile);
+}
+
+PackState pre_aged_initial_state(const Pack& pack) {
+  PackState state = pack.initial_state();
+  for (const AgingProfile& profile : pack.config().pre_aging) {
+    fast_forward(pack, state, profile);
+  }
+  return state;
 }
 
 }  // namespace packsim::models

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/aging/aging_profile.h"
 #include "models/pack/pack.h"
 
 namespace packsim::models {
@@ -9,24 +10,11 @@ namespace packsim::models {
 // temperature are left as they are (the scenario sets them); capacity fade,
 // resistance growth and plated lithium carry the history.
 
-struct StorageProfile {
-  double days{0.0};
-  double soc{0.5};
-  double temp_c{25.0};
-};
-
-// Each cycle discharges from soc_max to soc_min at discharge_c_rate and charges
-// back at charge_c_rate, at cell temperature temp_c.
-struct CycleProfile {
-  double cycles{0.0};
-  double discharge_c_rate{0.5};
-  double charge_c_rate{0.5};
-  double soc_min{0.0};
-  double soc_max{1.0};
-  double temp_c{25.0};
-};
-
 void fast_forward_storage(const Pack& pack, PackState& state, const StorageProfile& profile);
 void fast_forward_cycles(const Pack& pack, PackState& state, const CycleProfile& profile);
+void fast_forward(const Pack& pack, PackState& state, const AgingProfile& profile);
+
+// The pack's initial state after its configured history (PackConfig::pre_aging), in order.
+PackState pre_aged_initial_state(const Pack& pack);
 
 }  // namespace packsim::models

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "models/aging/aging_profile.h"
 #include "models/cell/cell_params.h"
 
 namespace packsim::models {
@@ -29,6 +30,8 @@ struct PackConfig {
   std::uint64_t seed{0};
   double initial_soc{1.0};
   double initial_temp_c{25.0};
+  // History the pack has been through before the run starts (applied in order).
+  AgingHistory pre_aging;
 };
 
 // Loads a pack file; its `cell` key names a cell parameter file, relative to

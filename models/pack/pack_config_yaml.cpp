@@ -42,6 +42,47 @@ std::string resolve_cell_path(const YamlObject& root, const std::string& pack_pa
   return resolved.string();
 }
 
+StorageProfile read_storage(const YamlObject& storage) {
+  StorageProfile profile;
+  profile.days = storage.number("days", NumberRange::non_negative());
+  profile.soc = storage.number("soc", NumberRange::closed(0.0, 1.0));
+  profile.temp_c = storage.number("temp_c", NumberRange::closed(-60.0, 120.0));
+  storage.finish();
+  return profile;
+}
+
+CycleProfile read_cycles(const YamlObject& cycles) {
+  CycleProfile profile;
+  profile.cycles = cycles.number("count", NumberRange::non_negative());
+  profile.discharge_c_rate = cycles.number("discharge_c_rate", NumberRange::closed(1e-3, 100.0));
+  profile.charge_c_rate = cycles.number("charge_c_rate", NumberRange::closed(1e-3, 100.0));
+  profile.soc_min = cycles.number("soc_min", NumberRange::closed(0.0, 1.0));
+  profile.soc_max = cycles.number("soc_max", NumberRange::closed(0.0, 1.0));
+  if (profile.soc_max <= profile.soc_min) {
+    cycles.fail_at("soc_max", "must be above soc_min");
+  }
+  profile.temp_c = cycles.number("temp_c", NumberRange::closed(-60.0, 120.0));
+  cycles.finish();
+  return profile;
+}
+
+// pre_aging: a list of {storage: {...}} and {cycles: {...}} entries, applied in order.
+AgingHistory read_pre_aging(const YamlObject& root) {
+  AgingHistory history;
+  for (const YamlObject& entry : root.objects("pre_aging")) {
+    const std::vector<std::string> keys = entry.keys();
+    if (keys.size() != 1 || (keys.front() != "storage" && keys.front() != "cycles")) {
+      entry.fail("expected exactly one of 'storage' or 'cycles'");
+    }
+    if (keys.front() == "storage") {
+      history.emplace_back(read_storage(entry.child("storage")));
+    } else {
+      history.emplace_back(read_cycles(entry.child("cycles")));
+    }
+  }
+  return history;
+}
+
 }  // namespace
 
 PackConfig load_pack_config(const std::string& path) {
@@ -78,6 +119,9 @@ PackConfig load_pack_config(const std::string& path) {
   pack.initial_soc = initial.number("soc", NumberRange::closed(0.0, 1.0));
   pack.initial_temp_c = initial.number("temp_c", NumberRange::closed(-60.0, 120.0));
   initial.finish();
+  if (root.has("pre_aging")) {
+    pack.pre_aging = read_pre_aging(root);
+  }
   root.finish();
 
   // Last, so the pack file's own mistakes are reported before the cell file's; errors

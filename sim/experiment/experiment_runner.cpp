@@ -1,5 +1,7 @@
 #include "sim/experiment/experiment_runner.h"
 
+#include "models/aging/aging_fast_forward.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -8,6 +10,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "models/aging/aging_fast_forward.h"
 #include "sim/scheduler/scheduler.h"
 
 namespace packsim::sim {
@@ -511,7 +514,7 @@ ExperimentResult run_experiment(models::PackConfig config, const std::vector<Exp
 
   VirtualClock clock;
   Scheduler scheduler{clock};
-  PlantComponent plant{pack, pack.initial_state(), from_seconds(options.max_plant_step_s)};
+  PlantComponent plant{pack, models::pre_aged_initial_state(pack), from_seconds(options.max_plant_step_s)};
   plant.set_ambient_c(options.ambient_c);
   CsvRecorder recorder{csv, pack.series(), pack.cell_count()};
   StepSequencer sequencer{plant, recorder, scheduler, steps,

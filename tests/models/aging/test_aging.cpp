@@ -139,3 +139,24 @@ TEST(Aging, SelfDischargeRateFollowsArrhenius) {
 
 }  // namespace
 }  // namespace packsim::models
+
+namespace packsim::models {
+namespace {
+
+TEST(Aging, PackFileHistoryPreAgesTheInitialStateInOrder) {
+  PackConfig config = testing::pack_of(testing::lfp_cell(), 4, 1, 0.8);
+  config.pre_aging = {StorageProfile{365.0, 0.5, 25.0}, CycleProfile{500.0, 0.5, 0.5, 0.1, 0.9, 30.0}};
+  const Pack pack(config, {}, testing::uniform_spread(config));
+  const PackState aged = pre_aged_initial_state(pack);
+  PackState expected = pack.initial_state();
+  fast_forward_storage(pack, expected, {365.0, 0.5, 25.0});
+  fast_forward_cycles(pack, expected, {500.0, 0.5, 0.5, 0.1, 0.9, 30.0});
+  EXPECT_TRUE((aged.calendar_loss == expected.calendar_loss).all());
+  EXPECT_TRUE((aged.cycle_loss == expected.cycle_loss).all());
+  EXPECT_GT(aged.calendar_loss(0), 0.02);
+  EXPECT_GT(aged.cycle_loss(0), 0.005);
+  EXPECT_TRUE((aged.soc == 0.8).all());  // history changes capacity, not the SOC the run starts at
+}
+
+}  // namespace
+}  // namespace packsim::models

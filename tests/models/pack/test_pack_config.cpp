@@ -101,3 +101,30 @@ TEST(PackConfigRefusals, FractionalSeriesCountIsRefused) {
 
 }  // namespace
 }  // namespace packsim::models
+
+namespace packsim::models {
+namespace {
+
+TEST(PackConfigMapping, PreAgingHistoryIsReadInOrder) {
+  const PackConfig pack = load_pack_config(std::string(PACKSIM_TEST_DATA_DIR) + "/params/pack_pre_aged.yaml");
+  ASSERT_EQ(pack.pre_aging.size(), 2u);
+  const auto& storage = std::get<StorageProfile>(pack.pre_aging[0]);
+  EXPECT_EQ(storage.days, 180.0);
+  EXPECT_EQ(storage.temp_c, 30.0);
+  const auto& cycles = std::get<CycleProfile>(pack.pre_aging[1]);
+  EXPECT_EQ(cycles.cycles, 200.0);
+  EXPECT_EQ(cycles.soc_max, 0.9);
+}
+
+TEST(PackConfigRefusals, PreAgingEntryWithTwoKindsIsRefusedAtTheEntry) {
+  const std::string path = std::string(PACKSIM_TEST_DATA_DIR) + "/params/pack_bad_pre_aging.yaml";
+  try {
+    load_pack_config(path);
+    FAIL() << "loaded a pre-aging entry naming two kinds";
+  } catch (const InputError& error) {
+    EXPECT_EQ(std::string(error.what()), path + ":9:5: expected exactly one of 'storage' or 'cycles'");
+  }
+}
+
+}  // namespace
+}  // namespace packsim::models
