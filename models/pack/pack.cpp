@@ -101,6 +101,7 @@ PackState Pack::initial_state() const {
   state.weak_self_discharge_factor.setOnes();
   state.group_voltage_v = group_open_circuit_voltage_v(state);
   state.terminal_voltage_v = state.group_voltage_v.sum();
+  state.load_voltage_v = state.terminal_voltage_v;
   return state;
 }
 
@@ -181,7 +182,9 @@ void Pack::step(PackState& state, const PackInputs& inputs, double dt_s) const {
       (inputs.bleed_current_a.size() != 0 && inputs.bleed_current_a.size() != series())) {
     throw std::invalid_argument("pack inputs: ambient must be finite, per-cell arrays sized cells / series");
   }
-  const bool at_rest = std::holds_alternative<OpenCircuit>(inputs.port) && inputs.bleed_current_a.size() == 0 &&
+  const bool no_current_path = !inputs.path.charge_fet_on && !inputs.path.discharge_fet_on;
+  const bool at_rest = (std::holds_alternative<OpenCircuit>(inputs.port) || no_current_path) &&
+                       inputs.bleed_current_a.size() == 0 &&
                        (state.short_conductance_s == 0.0).all();
   const double max_substep = at_rest ? options_.max_rest_substep_s : options_.max_substep_s;
   const double count = std::ceil(dt_s / max_substep * (1.0 - 1e-12));
@@ -330,9 +333,9 @@ void Pack::substep(PackState& state, const PackInputs& inputs, double h) const {
 
   // 2. The port, against the pack's Thevenin view.
   const double pack_emf_v = c.group_emf_v.sum();
-  PortSolution port{};
+  PortSolution port{0.0, false, idle_load_voltage_v(inputs.port)};
   if (!c.open_string) {
-    port = solve_port(inputs.port, pack_emf_v, c.pack_source_ohm);
+    port = solve_port(inputs.port, pack_emf_v, c.pack_source_ohm, inputs.path);
   }
   const double current_a = port.current_a;
   if (!std::isfinite(current_a)) {
@@ -491,6 +494,7 @@ void Pack::substep(PackState& state, const PackInputs& inputs, double h) const {
   // 7. Terminals and energy books.
   state.pack_current_a = current_a;
   state.port_limited = port.limited;
+  state.load_voltage_v = port.load_voltage_v;
   state.terminal_voltage_v =
       c.open_string ? 0.0
                     : state.group_voltage_v.sum() - config_.series_interconnect_ohm * static_cast<double>(s - 1) * current_a;

@@ -8,6 +8,7 @@
 #include "models/pack/pack_fault.h"
 #include "models/pack/pack_state.h"
 #include "models/pack/port.h"
+#include "models/pack/power_path.h"
 #include "models/thermal/lumped_thermal.h"
 
 namespace packsim::models {
@@ -35,6 +36,7 @@ struct PackInputs {
   double ambient_c{25.0};
   Eigen::ArrayXd cell_ambient_c;   // optional per-cell ambient (size cells), overrides ambient_c
   Eigen::ArrayXd bleed_current_a;  // optional per-series-group balancing current (size series)
+  PowerPath path;                  // protection FETs between the cells and the load
 };
 
 // Per-cell manufacturing spread: factors on capacity, every resistance and

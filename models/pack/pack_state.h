@@ -67,7 +67,8 @@ struct PackState {
 
   // Results of the last step.
   double pack_current_a{0.0};
-  double terminal_voltage_v{0.0};
+  double terminal_voltage_v{0.0};  // at the cells' end of the FETs (the AFE's stack measurement side)
+  double load_voltage_v{0.0};      // at the PACK pins, beyond the FETs: what the load or charger sees
   bool port_limited{false};
   Eigen::ArrayXd cell_current_a;   // per cell, + discharging
   Eigen::ArrayXd group_voltage_v;  // per series group: what the AFE measures

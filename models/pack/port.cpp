@@ -48,6 +48,40 @@ PortSolution solve_port(const PortModel& port, double e_v, double z_ohm) {
       port);
 }
 
+double idle_load_voltage_v(const PortModel& port) {
+  return std::visit(Overloaded{
+                        [](const CcCvCharger& charger) { return charger.voltage_v; },
+                        [](const VoltageSource& source) { return source.voltage_v; },
+                        [](const auto&) { return 0.0; },
+                    },
+                    port);
+}
+
+PortSolution solve_port(const PortModel& port, double e_v, double z_ohm, const PowerPath& path) {
+  const double z_path = z_ohm + path.fet_on_resistance_ohm;
+  PortSolution solution{};
+  if (path.charge_fet_on && path.discharge_fet_on) {
+    solution = solve_port(port, e_v, z_path);
+    solution.load_voltage_v = e_v - z_path * solution.current_a;
+    return solution;
+  }
+  if (!path.charge_fet_on && !path.discharge_fet_on) {
+    solution.load_voltage_v = idle_load_voltage_v(port);
+    return solution;
+  }
+  // One FET open: current flows only in its body diode's direction, and the diode's
+  // drop sits between the cells and the load.
+  const bool discharge_only = !path.charge_fet_on;
+  const double drop_v = discharge_only ? path.body_diode_drop_v : -path.body_diode_drop_v;
+  solution = solve_port(port, e_v - drop_v, z_path);
+  const bool flows = discharge_only ? solution.current_a > 0.0 : solution.current_a < 0.0;
+  if (!flows) {
+    return PortSolution{0.0, false, idle_load_voltage_v(port)};
+  }
+  solution.load_voltage_v = e_v - drop_v - z_path * solution.current_a;
+  return solution;
+}
+
 std::string describe(const PortModel& port) {
   return std::visit(Overloaded{
                         [](const OpenCircuit&) { return std::string("open circuit"); },

@@ -3,6 +3,8 @@
 #include <string>
 #include <variant>
 
+#include "models/pack/power_path.h"
+
 namespace packsim::models {
 
 // What is connected to the pack terminals. Current is positive out of the pack
@@ -35,13 +37,25 @@ using PortModel = std::variant<OpenCircuit, ConstantCurrent, ConstantPower, Resi
 
 struct PortSolution {
   double current_a{0.0};
+  // Voltage at the load's terminals (the PACK pins). Equal to the pack terminal
+  // voltage less the FETs' drop while current flows; with no current it is what
+  // the load holds the terminals at on its own (0 V for a passive load, the set
+  // voltage of a charger or source).
   // The load asked for more than the pack can give (constant power beyond the
   // maximum power point): it gets the maximum power point instead.
   bool limited{false};
+  double load_voltage_v{0.0};
 };
 
 // Solves the port against a source of open-circuit voltage e_v and resistance z_ohm (> 0).
 PortSolution solve_port(const PortModel& port, double e_v, double z_ohm);
+
+// The same through the protection FETs: a closed path adds their on-resistance;
+// a FET that is open conducts only through its body diode, in its direction.
+PortSolution solve_port(const PortModel& port, double e_v, double z_ohm, const PowerPath& path);
+
+// Voltage the load holds its terminals at when no current flows.
+double idle_load_voltage_v(const PortModel& port);
 
 std::string describe(const PortModel& port);
 

@@ -232,3 +232,26 @@ TEST(Pack, LongRestTakesFewInternalStepsAndMatchesShortSteps) {
 
 }  // namespace
 }  // namespace packsim::models
+
+namespace packsim::models {
+namespace {
+
+TEST(PackPowerPath, OpenDischargeFetStopsTheCellsDischargingAndZeroesTheTerminals) {
+  CellParams cell = testing::lfp_cell();
+  cell.self_discharge.fraction_per_day = 0.0;
+  const PackConfig config = testing::pack_of(cell, 16, 1, 0.8);
+  const Pack pack(config, {}, testing::uniform_spread(config));
+  PackState state = pack.initial_state();
+  PackInputs inputs = testing::load(2.3);
+  inputs.path.discharge_fet_on = false;
+  for (int k = 0; k < 600; ++k) {
+    pack.step(state, inputs, 1.0);
+  }
+  EXPECT_EQ(state.pack_current_a, 0.0);
+  EXPECT_TRUE((state.soc == 0.8).all());
+  EXPECT_EQ(state.load_voltage_v, 0.0);
+  EXPECT_GT(state.terminal_voltage_v, 16 * 3.2);  // the cells are fine behind the FETs
+}
+
+}  // namespace
+}  // namespace packsim::models

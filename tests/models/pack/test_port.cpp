@@ -52,3 +52,41 @@ TEST(Port, OpenCircuitAndConstantCurrent) {
 
 }  // namespace
 }  // namespace packsim::models
+
+namespace packsim::models {
+namespace {
+
+PowerPath fets(bool charge_on, bool discharge_on) { return PowerPath{charge_on, discharge_on, 0.004, 0.7}; }
+
+TEST(PowerPath, ClosedFetsAddTheirOnResistance) {
+  const PortSolution s = solve_port(ResistiveLoad{2.0}, kEmf, kSource, fets(true, true));
+  EXPECT_NEAR(s.current_a, kEmf / (kSource + 0.004 + 2.0), 1e-12);
+  EXPECT_NEAR(s.load_voltage_v, 2.0 * s.current_a, 1e-12);
+}
+
+TEST(PowerPath, OpenDischargeFetBlocksDischargeButItsBodyDiodePassesCharge) {
+  const PortSolution load = solve_port(ResistiveLoad{2.0}, kEmf, kSource, fets(true, false));
+  EXPECT_EQ(load.current_a, 0.0);
+  EXPECT_EQ(load.load_voltage_v, 0.0);  // a passive load sees dead terminals
+  const PortSolution supply = solve_port(VoltageSource{56.0, 0.1}, kEmf, kSource, fets(true, false));
+  EXPECT_NEAR(supply.current_a, (kEmf + 0.7 - 56.0) / (kSource + 0.004 + 0.1), 1e-12);
+  EXPECT_LT(supply.current_a, 0.0);
+}
+
+TEST(PowerPath, OpenChargeFetBlocksChargeButItsBodyDiodePassesDischarge) {
+  const PortSolution charger = solve_port(CcCvCharger{5.0, 58.0}, kEmf, kSource, fets(false, true));
+  EXPECT_EQ(charger.current_a, 0.0);
+  EXPECT_EQ(charger.load_voltage_v, 58.0);  // the charger's own voltage at the pins
+  const PortSolution load = solve_port(ResistiveLoad{2.0}, kEmf, kSource, fets(false, true));
+  EXPECT_NEAR(load.current_a, (kEmf - 0.7) / (kSource + 0.004 + 2.0), 1e-12);
+  EXPECT_NEAR(load.load_voltage_v, 2.0 * load.current_a, 1e-12);
+}
+
+TEST(PowerPath, BothFetsOpenLeaveNoPathAndTheTerminalsFloat) {
+  EXPECT_EQ(solve_port(ConstantCurrent{10.0}, kEmf, kSource, fets(false, false)).current_a, 0.0);
+  EXPECT_EQ(solve_port(ConstantCurrent{-10.0}, kEmf, kSource, fets(false, false)).current_a, 0.0);
+  EXPECT_EQ(solve_port(ResistiveLoad{2.0}, kEmf, kSource, fets(false, false)).load_voltage_v, 0.0);
+}
+
+}  // namespace
+}  // namespace packsim::models
