@@ -7,6 +7,9 @@ namespace packsim::models {
 
 namespace {
 constexpr double kSecondsPerDay = 86400.0;
+// Wang et al. fitted their law between C/2 and 10C; its C-rate term grows
+// exponentially, so beyond the fit (a short circuit draws 100C) it is held at 10C.
+constexpr double kCycleLawMaxCRate = 10.0;
 double kelvin(double temp_c) { return temp_c + kZeroCelsiusK; }
 }  // namespace
 
@@ -24,7 +27,8 @@ double calendar_loss_after(const CalendarAgingParams& params, double loss, doubl
 }
 
 double cycle_rate(const CycleAgingParams& params, double temp_c, double c_rate) {
-  const double exponent = (-params.activation_energy_j_per_mol + params.c_rate_coefficient_j_per_mol * c_rate) /
+  const double fitted_c_rate = std::clamp(c_rate, 0.0, kCycleLawMaxCRate);
+  const double exponent = (-params.activation_energy_j_per_mol + params.c_rate_coefficient_j_per_mol * fitted_c_rate) /
                           (kGasConstantJPerMolK * kelvin(temp_c));
   return params.prefactor_b * std::exp(exponent) / 100.0;  // Wang's law is in percent
 }

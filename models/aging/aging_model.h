@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+
 #include "models/cell/cell_params.h"
 
 namespace packsim::models {
@@ -15,7 +17,8 @@ namespace packsim::models {
 double calendar_rate_per_sqrt_s(const CalendarAgingParams& params, double temp_c, double soc);
 double calendar_loss_after(const CalendarAgingParams& params, double loss, double temp_c, double soc, double dt_s);
 
-// A of Wang's law, as a fraction per Ah^z of reference-cell throughput.
+// A of Wang's law, as a fraction per Ah^z of reference-cell throughput; the
+// C-rate is held within the range the law was fitted on (up to 10C).
 double cycle_rate(const CycleAgingParams& params, double temp_c, double c_rate);
 // throughput_ah is the cell's own; it is scaled to Wang's reference cell by capacity.
 // Wang counts a full cycle as one capacity of throughput, so callers pass half of the
@@ -33,9 +36,10 @@ double plating_onset_current_a(const PlatingParams& params, double capacity_ah, 
 // Internal leakage current (A) that self-discharges the cell.
 double self_discharge_current_a(const SelfDischargeParams& params, double capacity_ah, double temp_c);
 
-// Multiplier on every resistance after the given total capacity loss.
+// Multiplier on every resistance after the given total capacity loss (a cell
+// cannot lose more than all of it).
 inline double resistance_growth_factor(const ResistanceGrowthParams& params, double total_capacity_loss) {
-  return 1.0 + params.per_capacity_loss * total_capacity_loss;
+  return 1.0 + params.per_capacity_loss * std::min(total_capacity_loss, 1.0);
 }
 
 }  // namespace packsim::models

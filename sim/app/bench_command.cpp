@@ -7,6 +7,9 @@
 #include <vector>
 
 #include "bench/plant_fixture.h"
+#include "bms_under_test/afe/adc.h"
+#include "bms_under_test/afe/bq76952.h"
+#include "bms_under_test/afe/register_map.h"
 
 namespace packsim::app {
 
@@ -45,6 +48,65 @@ PlantFigure measure_plant(const bench::ReferencePack& reference, double min_seco
   return {reference.label, pack.cell_count(), measured_s * 1e9 / (static_cast<double>(steps) * pack.cell_count())};
 }
 
+struct AfeFigures {
+  double register_read_ns{0.0};  // I2C write of the register address + 2-byte read
+  double scan_ns{0.0};           // one 16-cell ADC scan with typical noise
+};
+
+// Times `body` in chunks until min_seconds have been measured; ns per call.
+template <typename Body>
+double time_per_call_ns(double min_seconds, Body&& body) {
+  using Clock = std::chrono::steady_clock;
+  constexpr int kChunk = 100'000;
+  for (int k = 0; k < kChunk; ++k) {
+    body();  // warm up
+  }
+  double measured_s = 0.0;
+  long calls = 0;
+  while (measured_s < min_seconds) {
+    const auto start = Clock::now();
+    for (int k = 0; k < kChunk; ++k) {
+      body();
+    }
+    measured_s += std::chrono::duration<double>(Clock::now() - start).count();
+    calls += kChunk;
+  }
+  return measured_s * 1e9 / static_cast<double>(calls);
+}
+
+AfeFigures measure_afe(double min_seconds) {
+  AfeFigures figures;
+  afe::AnalogInputs pins;
+  pins.cell_v.fill(3.3);
+  pins.stack_v = pins.pack_v = pins.ld_v = 52.8;
+  afe::Bq76952 chip{afe::Bq76952Config{}};
+  chip.advance_to(100 * sim::kNsPerMs, pins);
+  std::uint8_t reg{afe::command::kCell1Voltage};
+  volatile std::uint8_t sink{0};
+  figures.register_read_ns = time_per_call_ns(min_seconds, [&] {
+    std::uint8_t out[2]{};
+    chip.write(0x08, &reg, 1);
+    chip.read(0x08, out, 2);
+    sink = static_cast<std::uint8_t>(sink ^ out[0] ^ out[1]);
+  });
+
+  const afe::AdcModel adc{afe::AdcErrorConfig{}, 1};
+  afe::AdcInputs in;
+  in.cell_v.fill(3.3);
+  in.stack_v = in.pack_v = in.ld_v = 52.8;
+  for (std::size_t pin : {afe::kTs1Pin, afe::kTs2Pin, afe::kTs3Pin}) {
+    in.pin_pullup_ohm[pin] = 18'000.0;
+    in.pin_ohm[pin] = 10'000.0;
+  }
+  afe::SeededRng noise{2};
+  afe::AdcResults results;
+  figures.scan_ns = time_per_call_ns(min_seconds, [&] {
+    adc.scan(in, 0, noise, results);
+    sink = static_cast<std::uint8_t>(sink ^ static_cast<std::uint8_t>(results.cell_counts[0]));
+  });
+  return figures;
+}
+
 }  // namespace
 
 int run_bench_command(const BenchOptions& options, std::ostream& out) {
@@ -52,6 +114,7 @@ int run_bench_command(const BenchOptions& options, std::ostream& out) {
   for (const bench::ReferencePack& reference : bench::kReferencePacks) {
     figures.push_back(measure_plant(reference, options.min_seconds_per_case));
   }
+  const AfeFigures afe_figures = measure_afe(options.min_seconds_per_case);
   char line[160];
   if (options.json) {
     out << "{\n  \"plant_step_s\": " << bench::kPlantStepS << ",\n  \"plant_ns_per_cell_step\": {";
@@ -60,7 +123,9 @@ int run_bench_command(const BenchOptions& options, std::ostream& out) {
                     figures[k].ns_per_cell_step);
       out << line;
     }
-    out << "\n  }\n}\n";
+    std::snprintf(line, sizeof line, "\n  },\n  \"afe_register_read_ns\": %.3f,\n  \"afe_scan_ns\": %.3f\n}\n",
+                  afe_figures.register_read_ns, afe_figures.scan_ns);
+    out << line;
     return 0;
   }
   out << "plant step at 1 ms, 1C discharge (LFP packs)\n";
@@ -70,6 +135,11 @@ int run_bench_command(const BenchOptions& options, std::ostream& out) {
                   figure.ns_per_cell_step, figure.ns_per_cell_step * figure.cells);
     out << line;
   }
+  out << "bq76952 emulation\n";
+  std::snprintf(line, sizeof line, "  register read (I2C write + 2-byte read)   %10.2f ns\n", afe_figures.register_read_ns);
+  out << line;
+  std::snprintf(line, sizeof line, "  16-cell ADC scan                          %10.2f ns\n", afe_figures.scan_ns);
+  out << line;
   return 0;
 }
 

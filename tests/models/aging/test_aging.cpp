@@ -160,3 +160,15 @@ TEST(Aging, PackFileHistoryPreAgesTheInitialStateInOrder) {
 
 }  // namespace
 }  // namespace packsim::models
+
+namespace packsim::models {
+namespace {
+
+TEST(Aging, CycleLawIsHeldAtTenCBeyondTheRangeWangFittedIt) {
+  const CycleAgingParams& params = testing::lfp_cell().aging.cycle;
+  EXPECT_EQ(cycle_rate(params, 25.0, 100.0), cycle_rate(params, 25.0, 10.0));
+  EXPECT_GT(cycle_rate(params, 25.0, 10.0), cycle_rate(params, 25.0, 0.5));
+}
+
+}  // namespace
+}  // namespace packsim::models

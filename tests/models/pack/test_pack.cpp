@@ -255,3 +255,28 @@ TEST(PackPowerPath, OpenDischargeFetStopsTheCellsDischargingAndZeroesTheTerminal
 
 }  // namespace
 }  // namespace packsim::models
+
+namespace packsim::models {
+namespace {
+
+// A near-short draws ~100C; changing the step length (as the AFE's microsecond
+// events do) must not change the physics.
+TEST(Pack, HeavyLoadCurrentIsContinuousAcrossStepLengthChanges) {
+  PackConfig config = load_pack_config(std::string(PACKSIM_PARAMS_DIR) + "/packs/lfp_16s1p.yaml");
+  config.initial_soc = 0.6;
+  const Pack pack(config);
+  PackState state = pack.initial_state();
+  PackInputs inputs;
+  inputs.port = ResistiveLoad{0.1};
+  pack.step(state, inputs, 1e-3);
+  pack.step(state, inputs, 1e-3);
+  const double before = state.pack_current_a;
+  for (const double dt : {14.999e-6, 3e-6, 1e-3, 0.25e-3}) {
+    pack.step(state, inputs, dt);
+    EXPECT_NEAR(state.pack_current_a, before, 0.01 * before) << "dt " << dt;
+  }
+  EXPECT_LT(state.capacity_loss(0), 1e-3);
+}
+
+}  // namespace
+}  // namespace packsim::models
