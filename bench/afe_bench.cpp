@@ -48,7 +48,7 @@ void BM_AfeAdcScan16Cells(benchmark::State& state) {
     in.pin_pullup_ohm[pin] = 18'000.0;
     in.pin_ohm[pin] = 10'000.0;
   }
-  afe::SeededRng noise{2};
+  SeededRng noise{2};
   afe::AdcResults out;
   for (auto _ : state) {
     adc.scan(in, 0, noise, out);

@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "bms_under_test/afe/analog_inputs.h"
-#include "bms_under_test/afe/seeded_rng.h"
+#include "common/seeded_rng.h"
 #include "bms_under_test/afe/thermistor.h"
 
 namespace packsim::afe {

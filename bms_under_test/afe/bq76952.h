@@ -12,7 +12,7 @@
 #include "bms_under_test/afe/data_memory.h"
 #include "bms_under_test/afe/protections.h"
 #include "bms_under_test/afe/register_map.h"
-#include "bms_under_test/afe/seeded_rng.h"
+#include "common/seeded_rng.h"
 #include "bms_under_test/afe/settings.h"
 #include "bms_under_test/afe/thermistor.h"
 #include "sim/clock/virtual_clock.h"

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <type_traits>
 
-#include "common/seeded_normal.h"
+#include "common/seeded_rng.h"
 #include "common/vectorize.h"
 #include "models/aging/aging_model.h"
 #include "models/cell/ecm_cell.h"
@@ -51,15 +51,16 @@ std::string describe(const PlantFault& fault) {
 CellSpread draw_cell_spread(const PackConfig& config) {
   const Eigen::Index n = static_cast<Eigen::Index>(config.series) * config.parallel;
   CellSpread spread{Eigen::ArrayXd(n), Eigen::ArrayXd(n), Eigen::ArrayXd(n), Eigen::ArrayXd(n)};
-  SeededNormal normal(config.seed);
+  SeededRng rng(config.seed);
+  const auto clipped_normal = [&rng] { return std::clamp(rng.gaussian(), -kVariationClipSigmas, kVariationClipSigmas); };
   const CellVariation& v = config.variation;
   for (Eigen::Index i = 0; i < n; ++i) {
-    spread.capacity_factor(i) = 1.0 + v.capacity_rel_sigma * normal.next_clipped(kVariationClipSigmas);
-    spread.resistance_factor(i) = 1.0 + v.r0_rel_sigma * normal.next_clipped(kVariationClipSigmas);
+    spread.capacity_factor(i) = 1.0 + v.capacity_rel_sigma * clipped_normal();
+    spread.resistance_factor(i) = 1.0 + v.r0_rel_sigma * clipped_normal();
     spread.self_discharge_factor(i) =
-        std::max(0.0, 1.0 + v.self_discharge_rel_sigma * normal.next_clipped(kVariationClipSigmas));
+        std::max(0.0, 1.0 + v.self_discharge_rel_sigma * clipped_normal());
     spread.initial_soc(i) =
-        std::clamp(config.initial_soc + v.initial_soc_sigma * normal.next_clipped(kVariationClipSigmas), 0.0, 1.0);
+        std::clamp(config.initial_soc + v.initial_soc_sigma * clipped_normal(), 0.0, 1.0);
   }
   return spread;
 }

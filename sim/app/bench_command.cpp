@@ -98,7 +98,7 @@ AfeFigures measure_afe(double min_seconds) {
     in.pin_pullup_ohm[pin] = 18'000.0;
     in.pin_ohm[pin] = 10'000.0;
   }
-  afe::SeededRng noise{2};
+  SeededRng noise{2};
   afe::AdcResults results;
   figures.scan_ns = time_per_call_ns(min_seconds, [&] {
     adc.scan(in, 0, noise, results);

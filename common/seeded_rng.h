@@ -4,9 +4,9 @@
 #include <cmath>
 #include <cstdint>
 
-namespace packsim::afe {
+namespace packsim {
 
-// The AFE's only source of randomness: xoshiro256++ seeded through splitmix64,
+// The project's source of randomness: xoshiro256++ seeded through splitmix64,
 // so a seed gives the same stream on every platform and standard library (the
 // std:: distributions are not specified bit for bit). Gaussian draws use the
 // Marsaglia polar method and keep the spare value.
@@ -69,4 +69,4 @@ class SeededRng {
   double spare_{0.0};
 };
 
-}  // namespace packsim::afe
+}  // namespace packsim
