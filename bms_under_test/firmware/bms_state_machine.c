@@ -32,7 +32,9 @@ bms_state bms_state_next(bms_state current, const bms_state_inputs *in) {
       if (in->latched_flags != 0u) {
         return BMS_STATE_FAULT_LATCHED;
       }
-      return in->wake_requested ? BMS_STATE_STANDBY : BMS_STATE_SLEEP;
+      /* Straight to the state the allowed directions give: passing through
+       * STANDBY would open the FETs for a tick under the charge or load that woke us. */
+      return in->wake_requested ? operating_state(in) : BMS_STATE_SLEEP;
     case BMS_STATE_STANDBY:
     case BMS_STATE_NORMAL:
     case BMS_STATE_CHARGE_INHIBIT:

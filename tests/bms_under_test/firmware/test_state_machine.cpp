@@ -70,7 +70,11 @@ TEST(StateRules, SleepIsEnteredOnRequestAndLeftOnWake) {
   EXPECT_EQ(bms_state_next(BMS_STATE_DISCHARGE_INHIBIT, &in), BMS_STATE_SLEEP);
   EXPECT_EQ(bms_state_next(BMS_STATE_SLEEP, &in), BMS_STATE_SLEEP);
   in.wake_requested = 1;
-  EXPECT_EQ(bms_state_next(BMS_STATE_SLEEP, &in), BMS_STATE_STANDBY);
+  in.sleep_requested = 0;
+  // Straight to the operating state: through STANDBY the FETs would open for a tick.
+  EXPECT_EQ(bms_state_next(BMS_STATE_SLEEP, &in), BMS_STATE_NORMAL);
+  in.discharge_blocked = 1;
+  EXPECT_EQ(bms_state_next(BMS_STATE_SLEEP, &in), BMS_STATE_DISCHARGE_INHIBIT);
 }
 
 TEST(StateRules, FetsFollowTheState) {
