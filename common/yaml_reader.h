@@ -19,6 +19,33 @@ std::string format_number(double value);
 
 namespace packsim {
 
+// A scalar's text with its place in the file, so that a parser of the text (a
+// quantity, a condition) can point at a character inside it. Columns count
+// UTF-8 code points.
+class YamlScalar {
+ public:
+  // Text known only by its start (a command-line string, a test): characters
+  // follow on the same line.
+  YamlScalar(std::string text, SourceLocation start);
+  static YamlScalar from_node(const YAML::Node& node, std::shared_ptr<const std::string> file,
+                              std::shared_ptr<const std::string> source);
+
+  const std::string& text() const { return text_; }
+  // Where the scalar starts (its opening quote, when quoted).
+  const SourceLocation& location() const { return start_; }
+  // Where the character at byte_offset of text() sits in the file; past the
+  // end, just after the last character.
+  SourceLocation location_at(std::size_t byte_offset) const;
+  [[noreturn]] void fail(const std::string& message) const;
+  [[noreturn]] void fail_at(std::size_t byte_offset, const std::string& message) const;
+
+ private:
+  std::string text_;
+  SourceLocation start_;
+  std::shared_ptr<const std::string> source_;  // the whole file; null when unknown
+  std::size_t source_pos_{0};                  // byte of the node's start in source_
+};
+
 // Accepted range of a number; the message names the bound that was broken.
 struct NumberRange {
   double min{-std::numeric_limits<double>::infinity()};
@@ -37,6 +64,9 @@ struct NumberRange {
 // names file:line:col, and keys nobody asked for are refused by finish().
 class YamlObject {
  public:
+  // What a key holds, to read values that may take more than one form.
+  enum class Kind { kMissing, kNull, kScalar, kSequence, kMap };
+
   // Parses a file; syntax errors and a non-mapping root become InputError.
   static YamlObject load_file(const std::string& path);
   static YamlObject from_node(const YAML::Node& node, std::shared_ptr<const std::string> file);
@@ -66,6 +96,20 @@ class YamlObject {
   std::vector<std::string> keys() const;
   std::optional<YamlObject> optional_child(const std::string& key) const;
 
+  // The form of the value under key; does not count as reading it.
+  Kind kind(const std::string& key) const;
+  // A required scalar with its place, for parsers that point inside the text.
+  YamlScalar scalar(const std::string& key) const;
+  // A sequence of scalars.
+  std::vector<YamlScalar> scalars(const std::string& key) const;
+  // Where the key itself (not its value) is written.
+  SourceLocation key_location(const std::string& key) const;
+  // The key as a scalar, for keys that carry data (e.g. "after 6 h").
+  YamlScalar key_scalar(const std::string& key) const;
+  // Refuses a key written twice in any mapping at or below this one (YAML
+  // parsers keep one of the two silently).
+  void refuse_duplicate_keys() const;
+
   // Refuses any key of this mapping that was never read.
   void finish() const;
   [[noreturn]] void fail(const std::string& message) const;
@@ -74,7 +118,8 @@ class YamlObject {
   [[noreturn]] void fail_at_element(const std::string& key, std::size_t index, const std::string& message) const;
 
  private:
-  YamlObject(YAML::Node node, std::shared_ptr<const std::string> file);
+  YamlObject(YAML::Node node, std::shared_ptr<const std::string> file,
+             std::shared_ptr<const std::string> source = nullptr);
   YAML::Node required(const std::string& key) const;
   double to_number(const YAML::Node& value, const std::string& what, NumberRange range) const;
   SourceLocation location_of_node(const YAML::Node& node) const;
@@ -82,6 +127,7 @@ class YamlObject {
   YAML::Node node_;
   std::shared_ptr<const std::string> file_;
   std::shared_ptr<std::set<std::string>> used_keys_;
+  std::shared_ptr<const std::string> source_;  // the file's text, when loaded from a file
 };
 
 }  // namespace packsim

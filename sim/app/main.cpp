@@ -7,6 +7,7 @@
 #include "common/input_error.h"
 #include "sim/app/bench_command.h"
 #include "sim/app/plant_command.h"
+#include "sim/app/validate_command.h"
 
 int main(int argc, char** argv) {
   using namespace packsim::app;
@@ -17,6 +18,9 @@ int main(int argc, char** argv) {
 
   PlantOptions plant_options;
   CLI::App& plant{add_plant_command(app, plant_options)};
+
+  ValidateOptions validate_options;
+  CLI::App& validate{add_validate_command(app, validate_options)};
 
   BenchOptions bench_options;
   CLI::App& bench{*app.add_subcommand("bench", "Measure the headline performance figures")};
@@ -37,6 +41,9 @@ int main(int argc, char** argv) {
   try {
     if (plant.parsed()) {
       return run_plant_command(plant_options, std::cout, std::cerr);
+    }
+    if (validate.parsed()) {
+      return run_validate_command(validate_options, std::cout, std::cerr);
     }
     if (bench.parsed()) {
       return run_bench_command(bench_options, std::cout);

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+
+#include "sim/scenario/scenario.h"
+
+namespace packsim::scenario {
+
+// Reads and checks a scenario file. Every error is an InputError reading
+// "file:line:col: message" at the offending key or character. The pack and
+// cell files are resolved (relative to the scenario) and loaded, and their
+// own errors keep their own file:line:col.
+Scenario load_scenario(const std::string& path);
+
+// load_scenario, then what a run needs beyond the files themselves: firmware
+// shared objects exist; the pack fits the bq76952 (at most 16 series cells);
+// with the reference firmware, the configuration (defaults + overrides)
+// passes the firmware's own bms_config_check and its cell_count matches the
+// pack. `packsim validate` and the runner call this.
+Scenario validate_scenario(const std::string& path);
+
+}  // namespace packsim::scenario
