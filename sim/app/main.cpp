@@ -7,6 +7,7 @@
 #include "common/input_error.h"
 #include "sim/app/bench_command.h"
 #include "sim/app/plant_command.h"
+#include "sim/app/run_command.h"
 #include "sim/app/validate_command.h"
 
 int main(int argc, char** argv) {
@@ -21,6 +22,9 @@ int main(int argc, char** argv) {
 
   ValidateOptions validate_options;
   CLI::App& validate{add_validate_command(app, validate_options)};
+
+  RunOptions run_options;
+  CLI::App& run{add_run_command(app, run_options)};
 
   BenchOptions bench_options;
   CLI::App& bench{*app.add_subcommand("bench", "Measure the headline performance figures")};
@@ -44,6 +48,9 @@ int main(int argc, char** argv) {
     }
     if (validate.parsed()) {
       return run_validate_command(validate_options, std::cout, std::cerr);
+    }
+    if (run.parsed()) {
+      return run_run_command(run_options, std::cout, std::cerr);
     }
     if (bench.parsed()) {
       return run_bench_command(bench_options, std::cout);

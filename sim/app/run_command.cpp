@@ -1,0 +1,105 @@
+#include "sim/app/run_command.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <ostream>
+
+#include "common/input_error.h"
+#include "sim/runner/atomic_file.h"
+#include "sim/runner/junit_writer.h"
+#include "sim/runner/scenario_runner.h"
+#include "sim/scenario/scenario_loader.h"
+
+namespace packsim::app {
+
+CLI::App& add_run_command(CLI::App& app, RunOptions& options) {
+  CLI::App& run{*app.add_subcommand("run", "Run scenarios on the HIL rig and check their expectations")};
+  run.footer(
+      "Writes OUT/<scenario>/trace.csv and can.log, and a JUnit report (OUT/junit.xml by default).\n"
+      "Exit codes: 0 every expectation held, 1 at least one failed, 2 bad input.");
+  run.add_option("scenarios", options.scenario_paths, "Scenario files (YAML), e.g. scenarios/deep_discharge.yaml")
+      ->required();
+  run.add_option("--out", options.out_dir, "Directory for the traces and CAN logs")->capture_default_str();
+  run.add_option("--junit", options.junit_path, "JUnit XML report (default OUT/junit.xml)");
+  run.add_option("--seed", options.seed, "Replaces every scenario's seed");
+  return run;
+}
+
+namespace {
+
+std::string stem_of(const std::string& path) { return std::filesystem::path{path}.stem().string(); }
+
+void print_table(const std::vector<runner::RunResult>& results, std::ostream& out) {
+  std::size_t scenario_width{8};
+  std::size_t expectation_width{11};
+  for (const runner::RunResult& r : results) {
+    scenario_width = std::max(scenario_width, r.scenario_name.size());
+    for (const runner::ExpectationResult& e : r.expectations) expectation_width = std::max(expectation_width, e.name.size());
+  }
+  const auto pad = [](const std::string& text, std::size_t width) {
+    return text + std::string(width > text.size() ? width - text.size() : 0, ' ');
+  };
+  out << pad("scenario", scenario_width) << "  " << pad("expectation", expectation_width) << "  verdict  detail\n";
+  for (const runner::RunResult& r : results) {
+    if (!r.error.empty()) {
+      out << pad(r.scenario_name, scenario_width) << "  " << pad("(run)", expectation_width) << "  FAIL     " << r.error
+          << '\n';
+    }
+    for (const runner::ExpectationResult& e : r.expectations) {
+      out << pad(r.scenario_name, scenario_width) << "  " << pad(e.name, expectation_width) << "  "
+          << (e.passed ? "PASS     " : "FAIL     ") << e.detail << '\n';
+    }
+    char stats[160];
+    std::snprintf(stats, sizeof stats, "%s: %s, %.1f s simulated in %.2f s wall (x%.0f)\n", r.scenario_name.c_str(),
+                  r.passed() ? "passed" : "FAILED", r.statistics.simulated_s, r.statistics.wall_s,
+                  r.statistics.speed_up());
+    out << stats;
+  }
+}
+
+}  // namespace
+
+int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& err) {
+  std::vector<scenario::Scenario> scenarios;
+  bool bad_input{false};
+  for (const std::string& path : options.scenario_paths) {
+    try {
+      scenarios.push_back(scenario::validate_scenario(path));
+    } catch (const InputError& error) {
+      err << error.what() << '\n';
+      bad_input = true;
+    }
+  }
+  if (bad_input) return kRunBadInput;
+
+  const bool terminal{::isatty(STDOUT_FILENO) == 1};
+  std::vector<runner::RunResult> results;
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    const std::string name{scenarios[i].name};
+    runner::RunOptions run_options;
+    run_options.seed = options.seed;
+    if (terminal) {
+      run_options.progress = [&out, name](double simulated_s) {
+        out << "\r  running " << name << ": " << static_cast<long long>(simulated_s) << " s simulated   " << std::flush;
+      };
+    }
+    runner::ScenarioRunner scenario_runner{std::move(scenarios[i]), run_options};
+    results.push_back(scenario_runner.run());
+    if (terminal) out << "\r\033[K" << std::flush;
+    const std::string dir{(std::filesystem::path{options.out_dir} / stem_of(options.scenario_paths[i])).string()};
+    runner::write_file_atomically(dir + "/trace.csv", scenario_runner.trace().csv());
+    runner::write_file_atomically(dir + "/can.log", scenario_runner.can_log());
+  }
+  const std::string junit{options.junit_path.empty() ? options.out_dir + "/junit.xml" : options.junit_path};
+  runner::write_file_atomically(junit, runner::junit_xml(results));
+  print_table(results, out);
+  for (const runner::RunResult& r : results) {
+    if (!r.passed()) return kRunSomeFailed;
+  }
+  return kRunAllPassed;
+}
+
+}  // namespace packsim::app

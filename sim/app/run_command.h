@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace packsim::app {
+
+struct RunOptions {
+  std::vector<std::string> scenario_paths;
+  std::string out_dir{"packsim-out"};
+  std::string junit_path;  // empty: OUT/junit.xml
+  std::optional<std::uint64_t> seed;
+};
+
+// Exit codes of `packsim run`.
+inline constexpr int kRunAllPassed{0};
+inline constexpr int kRunSomeFailed{1};
+inline constexpr int kRunBadInput{2};
+
+CLI::App& add_run_command(CLI::App& app, RunOptions& options);
+
+// Validates every scenario first (any bad file: its file:line:col on err, exit
+// 2, nothing runs), then runs each, writing OUT/<scenario>/trace.csv and
+// can.log and the JUnit file, and prints a verdict table on out.
+int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace packsim::app

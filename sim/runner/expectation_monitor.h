@@ -1,0 +1,48 @@
+#pragma once
+
+// One expectation checked online, at every check instant of the run
+// (expectation.h gives the forms and their meaning).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/clock/virtual_clock.h"
+#include "sim/runner/run_result.h"
+#include "sim/runner/signal_sampler.h"
+#include "sim/scenario/expectation.h"
+
+namespace packsim::runner {
+
+class ExpectationMonitor {
+ public:
+  explicit ExpectationMonitor(const scenario::Expectation& expectation) : expectation_{expectation} {}
+
+  // At each check, in time order. True when the verdict changed at this check
+  // (a failure, a trigger, a pass): worth a trace sample.
+  bool check(sim::TimeNs t, const SignalSampler& sampler);
+  // After the last check.
+  ExpectationResult finish(sim::TimeNs end_ns, const SignalSampler& sampler);
+
+  bool decided() const { return failure_.has_value() || passed_; }
+
+ private:
+  void fail(std::string detail) { failure_ = std::move(detail); }
+
+  const scenario::Expectation& expectation_;
+  std::optional<std::string> failure_;
+  bool passed_{false};
+  std::string pass_detail_;
+  // kWithinOf: triggers waiting for C, and the trigger's previous level.
+  struct Trigger {
+    sim::TimeNs at_ns;
+    std::string values;
+  };
+  std::vector<Trigger> pending_;
+  bool trigger_was_true_{false};
+  int triggers_{0};
+};
+
+std::string format_time(sim::TimeNs t);
+
+}  // namespace packsim::runner

@@ -1,0 +1,70 @@
+#include "sim/runner/junit_writer.h"
+
+#include <cstdio>
+
+namespace packsim::runner {
+
+std::string xml_escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    const auto c{static_cast<unsigned char>(ch)};
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // Control characters other than tab/newline are not allowed in XML 1.0.
+        if (c < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') {
+          out += '?';
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out;
+}
+
+std::string junit_xml(const std::vector<RunResult>& results) {
+  std::size_t tests{0};
+  std::size_t failures{0};
+  for (const RunResult& r : results) {
+    tests += r.expectations.size() + (r.error.empty() ? 0 : 1);
+    for (const ExpectationResult& e : r.expectations) failures += e.passed ? 0 : 1;
+    failures += r.error.empty() ? 0 : 1;
+  }
+  char number[64];
+  std::string out{"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"};
+  out += "<testsuites name=\"packsim\" tests=\"" + std::to_string(tests) + "\" failures=\"" +
+         std::to_string(failures) + "\">\n";
+  for (const RunResult& r : results) {
+    std::size_t suite_failures{r.error.empty() ? 0U : 1U};
+    for (const ExpectationResult& e : r.expectations) suite_failures += e.passed ? 0 : 1;
+    std::snprintf(number, sizeof number, "%.3f", r.statistics.wall_s);
+    const std::string suite{xml_escape(r.scenario_name)};
+    out += "  <testsuite name=\"" + suite + "\" file=\"" + xml_escape(r.scenario_file) + "\" tests=\"" +
+           std::to_string(r.expectations.size() + (r.error.empty() ? 0 : 1)) + "\" failures=\"" +
+           std::to_string(suite_failures) + "\" errors=\"0\" time=\"" + number + "\">\n";
+    if (!r.error.empty()) {
+      out += "    <testcase classname=\"" + suite + "\" name=\"run\">\n";
+      out += "      <failure message=\"" + xml_escape(r.error) + "\">" + xml_escape(r.error) + "</failure>\n";
+      out += "    </testcase>\n";
+    }
+    for (const ExpectationResult& e : r.expectations) {
+      out += "    <testcase classname=\"" + suite + "\" name=\"" + xml_escape(e.name) + "\"";
+      if (e.passed) {
+        out += "/>\n";
+        continue;
+      }
+      out += ">\n      <failure message=\"" + xml_escape(e.detail) + "\">" + xml_escape(e.text + ": " + e.detail) +
+             "</failure>\n    </testcase>\n";
+    }
+    out += "  </testsuite>\n";
+  }
+  out += "</testsuites>\n";
+  return out;
+}
+
+}  // namespace packsim::runner

@@ -1,0 +1,54 @@
+#include "sim/runner/trace_recorder.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace packsim::runner {
+
+TraceRecorder::TraceRecorder(std::vector<scenario::SignalRef> signals)
+    : signals_{std::move(signals)}, columns_(signals_.size()) {}
+
+void TraceRecorder::sample(sim::TimeNs t, const SignalSampler& sampler) {
+  if (!time_ns_.empty() && time_ns_.back() == t) {
+    for (std::size_t c = 0; c < signals_.size(); ++c) columns_[c].back() = sampler.value(signals_[c]);
+    return;
+  }
+  time_ns_.push_back(t);
+  for (std::size_t c = 0; c < signals_.size(); ++c) columns_[c].push_back(sampler.value(signals_[c]));
+}
+
+int TraceRecorder::column(scenario::SignalId id, int index) const {
+  for (std::size_t c = 0; c < signals_.size(); ++c) {
+    if (signals_[c].id == id && signals_[c].index == index) return static_cast<int>(c);
+  }
+  return -1;
+}
+
+std::string TraceRecorder::csv() const {
+  std::string out{"time_s"};
+  for (const scenario::SignalRef& ref : signals_) out += "," + signal_name(ref);
+  out += '\n';
+  char text[64];
+  for (std::size_t row = 0; row < time_ns_.size(); ++row) {
+    std::snprintf(text, sizeof text, "%.3f", sim::to_seconds(time_ns_[row]));
+    out += text;
+    for (std::size_t c = 0; c < signals_.size(); ++c) {
+      out += ',';
+      const double v{columns_[c][row]};
+      if (std::isnan(v)) continue;
+      const scenario::SignalKind kind{scenario::signal_info(signals_[c].id).kind};
+      if (kind == scenario::SignalKind::kState) {
+        out += format_value(signals_[c], v);
+      } else if (kind == scenario::SignalKind::kNumber) {
+        std::snprintf(text, sizeof text, "%.6g", v);
+        out += text;
+      } else {
+        out += v != 0.0 ? '1' : '0';
+      }
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace packsim::runner

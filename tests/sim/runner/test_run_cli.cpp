@@ -1,0 +1,147 @@
+// `packsim run` through the built binary: exit codes, outputs, JUnit.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "tests/sim/scenario/scenario_test_support.h"
+
+namespace packsim::runner {
+namespace {
+
+using scenario::testing::read_text;
+using scenario::testing::TempDir;
+
+const std::string kRunnerData{std::string{PACKSIM_TEST_DATA_DIR} + "/runner"};
+
+struct Output {
+  int exit_code{-1};
+  std::string out;
+  std::string err;
+};
+
+std::string quote(const std::string& arg) {
+  std::string quoted{"'"};
+  for (const char c : arg) quoted += c == '\'' ? std::string{"'\\''"} : std::string{c};
+  return quoted + "'";
+}
+
+// Tags nest and close in order, attribute values are quoted, and no bare '<'
+// or '&' appears in text: enough to catch what a writer gets wrong.
+std::string xml_problem(const std::string& xml) {
+  std::vector<std::string> open;
+  std::size_t i{0};
+  if (xml.rfind("<?xml", 0) == 0) i = xml.find("?>") + 2;
+  while (i < xml.size()) {
+    if (xml[i] == '&') {
+      const std::size_t semi{xml.find(';', i)};
+      const std::string entity{xml.substr(i, semi == std::string::npos ? 8 : semi - i + 1)};
+      if (entity != "&amp;" && entity != "&lt;" && entity != "&gt;" && entity != "&quot;" && entity != "&apos;") {
+        return "bad entity " + entity;
+      }
+      i = semi + 1;
+      continue;
+    }
+    if (xml[i] != '<') {
+      ++i;
+      continue;
+    }
+    bool in_quote{false};
+    std::size_t end{i + 1};
+    for (; end < xml.size(); ++end) {
+      if (xml[end] == '"') in_quote = !in_quote;
+      if (xml[end] == '<' && in_quote) return "'<' inside an attribute";
+      if (xml[end] == '>' && !in_quote) break;
+    }
+    if (end >= xml.size()) return "unterminated tag";
+    const std::string tag{xml.substr(i + 1, end - i - 1)};
+    const std::string name{tag.substr(tag[0] == '/' ? 1 : 0, tag.find_first_of(" />", 1) - (tag[0] == '/' ? 1 : 0))};
+    if (tag[0] == '/') {
+      if (open.empty() || open.back() != name) return "</" + name + "> closes nothing open";
+      open.pop_back();
+    } else if (tag.back() != '/') {
+      open.push_back(name);
+    }
+    i = end + 1;
+  }
+  return open.empty() ? "" : "<" + open.back() + "> never closed";
+}
+
+class RunCli : public ::testing::Test {
+ protected:
+  Output packsim(const std::vector<std::string>& args) const {
+    std::string command{quote(PACKSIM_BINARY)};
+    for (const std::string& arg : args) command += " " + quote(arg);
+    const std::string out{(dir_.path() / "stdout.txt").string()};
+    const std::string err{(dir_.path() / "stderr.txt").string()};
+    command += " >" + quote(out) + " 2>" + quote(err);
+    const int status{std::system(command.c_str())};
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(out), read_text(err)};
+  }
+  std::string out_dir() const { return (dir_.path() / "out").string(); }
+  TempDir dir_{"packsim_run_cli"};
+};
+
+TEST_F(RunCli, PassingScenarioExitsZeroAndWritesTraceCanLogAndJunit) {
+  const Output o{packsim({"run", kRunnerData + "/near_cutoff.yaml", "--out", out_dir()})};
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("PASS"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("FAIL"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find('\r'), std::string::npos) << "a progress line although stdout is no terminal";
+  EXPECT_EQ(read_text(out_dir() + "/near_cutoff/trace.csv").rfind("time_s,", 0), 0U);
+  EXPECT_FALSE(read_text(out_dir() + "/near_cutoff/can.log").empty());
+  EXPECT_TRUE(std::filesystem::exists(out_dir() + "/junit.xml"));
+}
+
+TEST_F(RunCli, FailingExpectationExitsOneAndNamesIt) {
+  const Output o{packsim({"run", kRunnerData + "/wrong_expectation.yaml", "--out", out_dir()})};
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("dsg opens within 100 ms & <instantly>  FAIL"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("t="), std::string::npos) << o.out;
+}
+
+TEST_F(RunCli, BadScenarioExitsTwoWithFileLineColumnAndRunsNothing) {
+  const Output o{packsim({"run", kRunnerData + "/near_cutoff.yaml", kRunnerData + "/bad_unit.yaml", "--out", out_dir()})};
+  EXPECT_EQ(o.exit_code, 2) << o.out << o.err;
+  EXPECT_NE(o.err.find("bad_unit.yaml:14:"), std::string::npos) << o.err;
+  EXPECT_FALSE(std::filesystem::exists(out_dir())) << "a scenario ran although another was invalid";
+}
+
+TEST_F(RunCli, MissingScenarioFileExitsTwo) {
+  const Output o{packsim({"run", kRunnerData + "/no_such_file.yaml", "--out", out_dir()})};
+  EXPECT_EQ(o.exit_code, 2) << o.out << o.err;
+}
+
+TEST_F(RunCli, JunitIsWellFormedAndListsEachExpectation) {
+  const std::string junit{(dir_.path() / "report.xml").string()};
+  const Output o{packsim({"run", kRunnerData + "/near_cutoff.yaml", kRunnerData + "/wrong_expectation.yaml", "--out",
+                          out_dir(), "--junit", junit})};
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  const std::string xml{read_text(junit)};
+  EXPECT_EQ(xml_problem(xml), "") << xml;
+  for (const char* name : {"discharge FET opens at the undervoltage threshold", "no cell below its 2.0 V limit",
+                           "the BMS inhibits discharge", "the service tool is told why",
+                           "the discharge FET is still open after the rest",
+                           "dsg opens within 100 ms &amp; &lt;instantly&gt;"}) {
+    EXPECT_NE(xml.find("name=\"" + std::string{name} + "\""), std::string::npos) << name << "\n" << xml;
+  }
+  EXPECT_NE(xml.find("<testsuite name=\"near cutoff\""), std::string::npos);
+  EXPECT_NE(xml.find("<testsuite name=\"wrong expectation\""), std::string::npos);
+  EXPECT_NE(xml.find("tests=\"7\" failures=\"1\""), std::string::npos) << xml;
+}
+
+TEST_F(RunCli, SameSeedTwiceGivesByteIdenticalTrace) {
+  const std::string a{(dir_.path() / "a").string()};
+  const std::string b{(dir_.path() / "b").string()};
+  EXPECT_EQ(packsim({"run", kRunnerData + "/near_cutoff.yaml", "--out", a, "--seed", "7"}).exit_code, 0);
+  EXPECT_EQ(packsim({"run", kRunnerData + "/near_cutoff.yaml", "--out", b, "--seed", "7"}).exit_code, 0);
+  const std::string trace{read_text(a + "/near_cutoff/trace.csv")};
+  EXPECT_FALSE(trace.empty());
+  EXPECT_EQ(trace, read_text(b + "/near_cutoff/trace.csv"));
+}
+
+}  // namespace
+}  // namespace packsim::runner

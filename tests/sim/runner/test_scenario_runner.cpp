@@ -1,0 +1,119 @@
+// The scenario runner on the reference firmware: verdicts, failure details,
+// the trace and determinism. One rig at a time (the firmware's static context).
+#include "sim/runner/scenario_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "sim/scenario/scenario_loader.h"
+#include "tests/sim/scenario/scenario_test_support.h"
+
+namespace packsim::runner {
+namespace {
+
+using scenario::testing::kRepoDir;
+const std::string kRunnerData{std::string{PACKSIM_TEST_DATA_DIR} + "/runner"};
+
+RunResult run_file(const std::string& path, ScenarioRunner** keep = nullptr) {
+  static std::unique_ptr<ScenarioRunner> last;
+  last = std::make_unique<ScenarioRunner>(scenario::validate_scenario(path), RunOptions{});
+  if (keep != nullptr) *keep = last.get();
+  return last->run();
+}
+
+std::string failures(const RunResult& result) {
+  std::string out{result.error};
+  for (const ExpectationResult& e : result.expectations) {
+    if (!e.passed) out += "\n" + e.name + ": " + e.detail;
+  }
+  return out;
+}
+
+// The DSG FET column goes from on to off after min_cell_v first drops below 2.5 V.
+void expect_dsg_opens_after_cutoff(const TraceRecorder& trace) {
+  const int min_v{trace.column(scenario::SignalId::kMinCellV)};
+  const int dsg{trace.column(scenario::SignalId::kDsgFet)};
+  ASSERT_GE(min_v, 0);
+  ASSERT_GE(dsg, 0);
+  std::size_t cutoff{trace.rows()};
+  for (std::size_t row = 0; row < trace.rows(); ++row) {
+    if (trace.value(row, min_v) < 2.5) {
+      cutoff = row;
+      break;
+    }
+  }
+  ASSERT_LT(cutoff, trace.rows()) << "min_cell_v never fell below 2.5 V";
+  ASSERT_GT(cutoff, 0U);
+  EXPECT_EQ(trace.value(cutoff - 1, dsg), 1.0) << "the DSG FET was already open before the cut-off";
+  std::size_t opened{trace.rows()};
+  for (std::size_t row = cutoff; row < trace.rows(); ++row) {
+    if (trace.value(row, dsg) == 0.0) {
+      opened = row;
+      break;
+    }
+  }
+  ASSERT_LT(opened, trace.rows()) << "the DSG FET never opened";
+  const double delay_s{sim::to_seconds(trace.time_ns(opened) - trace.time_ns(cutoff))};
+  EXPECT_GE(delay_s, 1.0);  // the firmware's 2 s undervoltage delay, less the AFE's sampling
+  EXPECT_LE(delay_s, 3.0);
+  for (std::size_t row = opened; row < trace.rows(); ++row) EXPECT_EQ(trace.value(row, dsg), 0.0);
+}
+
+TEST(ScenarioRunner, DeepDischargeScenarioPassesAndItsTraceShowsDsgOpeningAfterCutoff) {
+  ScenarioRunner* runner{nullptr};
+  const RunResult result{run_file(kRepoDir + "/scenarios/deep_discharge.yaml", &runner)};
+  EXPECT_TRUE(result.passed()) << failures(result);
+  EXPECT_EQ(result.expectations.size(), 5U);
+  EXPECT_GT(result.statistics.simulated_s, 3000.0);
+  EXPECT_GT(result.statistics.speed_up(), 1.0);
+  expect_dsg_opens_after_cutoff(runner->trace());
+  EXPECT_NE(runner->can_log().find("(0"), std::string::npos) << "the CAN log is empty";
+}
+
+TEST(ScenarioRunner, NearCutoffScenarioPassesQuickly) {
+  ScenarioRunner* runner{nullptr};
+  const RunResult result{run_file(kRunnerData + "/near_cutoff.yaml", &runner)};
+  EXPECT_TRUE(result.passed()) << failures(result);
+  ASSERT_EQ(result.expectations.size(), 5U);
+  expect_dsg_opens_after_cutoff(runner->trace());
+}
+
+TEST(ScenarioRunner, WrongExpectationFailsWithDetailNamingTriggerAndTime) {
+  const RunResult result{run_file(kRunnerData + "/wrong_expectation.yaml")};
+  EXPECT_FALSE(result.passed());
+  ASSERT_EQ(result.expectations.size(), 2U);
+  EXPECT_TRUE(result.expectations[0].passed) << result.expectations[0].detail;
+  const ExpectationResult& wrong{result.expectations[1]};
+  EXPECT_EQ(wrong.name, "dsg opens within 100 ms & <instantly>");
+  EXPECT_FALSE(wrong.passed);
+  EXPECT_NE(wrong.detail.find("trigger min_cell_v < 2.5 V at t="), std::string::npos) << wrong.detail;
+  EXPECT_NE(wrong.detail.find("dsg_fet = on"), std::string::npos) << wrong.detail;
+  EXPECT_NE(wrong.detail.find("deadline"), std::string::npos) << wrong.detail;
+}
+
+TEST(ScenarioRunner, SameScenarioAndSeedGiveByteIdenticalTraces) {
+  ScenarioRunner* runner{nullptr};
+  run_file(kRunnerData + "/near_cutoff.yaml", &runner);
+  const std::string first_trace{runner->trace().csv()};
+  const std::string first_can{runner->can_log()};
+  run_file(kRunnerData + "/near_cutoff.yaml", &runner);
+  EXPECT_EQ(runner->trace().csv(), first_trace);
+  EXPECT_EQ(runner->can_log(), first_can);
+  EXPECT_GT(std::count(first_trace.begin(), first_trace.end(), '\n'), 100);
+}
+
+TEST(ScenarioRunner, TraceHasTimeAndTheSignalsTheScenarioUses) {
+  ScenarioRunner* runner{nullptr};
+  run_file(kRunnerData + "/near_cutoff.yaml", &runner);
+  const std::string csv{runner->trace().csv()};
+  const std::string header{csv.substr(0, csv.find('\n'))};
+  EXPECT_EQ(header.rfind("time_s,", 0), 0U) << header;
+  for (const char* column : {"min_cell_v", "dsg_fet", "firmware_state", "service.cell_undervoltage"}) {
+    EXPECT_NE(header.find(column), std::string::npos) << column << " missing from " << header;
+  }
+}
+
+}  // namespace
+}  // namespace packsim::runner
