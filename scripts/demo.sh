@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Sets up, builds and runs the demo: a 16S LFP pack discharged at 1C from full
-# to the 2.5 V cut-off of its lowest cell. Writes the trace to demo-out/plant.csv.
+# Sets up, builds and runs the flagship demo: the reference BMS firmware on an
+# emulated bq76952 against the deep-discharge scenario (16S LFP pack discharged
+# at 1C until the BMS locks out). Prints the verdict of each expectation and
+# writes the trace, the CAN log and JUnit XML to demo-out/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh"
-mkdir -p "$root/demo-out"
-"$root/build/packsim" plant "$root/models/params/packs/lfp_16s1p.yaml" \
-  --step "Discharge at 1C until 2.5 V" --ambient 25 --out "$root/demo-out/plant.csv"
-echo "trace: $root/demo-out/plant.csv"
+rm -rf "$root/demo-out"
+"$root/build/packsim" run "$root/scenarios/deep_discharge.yaml" --out "$root/demo-out"
+echo "outputs: $root/demo-out/deep_discharge/trace.csv, $root/demo-out/deep_discharge/can.log, $root/demo-out/junit.xml"
