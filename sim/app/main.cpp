@@ -6,6 +6,7 @@
 
 #include "common/input_error.h"
 #include "sim/app/bench_command.h"
+#include "sim/app/list_command.h"
 #include "sim/app/plant_command.h"
 #include "sim/app/run_command.h"
 #include "sim/app/validate_command.h"
@@ -22,6 +23,9 @@ int main(int argc, char** argv) {
 
   ValidateOptions validate_options;
   CLI::App& validate{add_validate_command(app, validate_options)};
+
+  ListOptions list_options;
+  CLI::App& list{add_list_command(app, list_options)};
 
   RunOptions run_options;
   CLI::App& run{add_run_command(app, run_options)};
@@ -48,6 +52,9 @@ int main(int argc, char** argv) {
     }
     if (validate.parsed()) {
       return run_validate_command(validate_options, std::cout, std::cerr);
+    }
+    if (list.parsed()) {
+      return run_list_command(list_options, std::cout, std::cerr);
     }
     if (run.parsed()) {
       return run_run_command(run_options, std::cout, std::cerr);
