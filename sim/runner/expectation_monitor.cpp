@@ -10,7 +10,11 @@ using scenario::ExpectationKind;
 
 std::string format_time(sim::TimeNs t) {
   char text[48];
-  std::snprintf(text, sizeof text, "t=%.2f s", sim::to_seconds(t));
+  // Centiseconds read best; instants off the 10 ms grid (a microsecond
+  // deadline, an AFE edge) get the digits they need, down to the nanosecond.
+  const sim::TimeNs grid{10 * sim::kNsPerMs};
+  const int digits{t % grid == 0 ? 2 : (t % sim::kNsPerUs == 0 ? 6 : 9)};
+  std::snprintf(text, sizeof text, "t=%.*f s", digits, sim::to_seconds(t));
   return text;
 }
 
@@ -74,15 +78,19 @@ bool ExpectationMonitor::check(sim::TimeNs t, const SignalSampler& sampler) {
       }
       trigger_was_true_ = triggered;
       if (pending_.empty()) return changed;
-      if (holds(c, sampler)) {
+      // The runner checks at every deadline (next_deadline_ns), so the verdict is
+      // taken at the deadline itself, not at the next check period.
+      const sim::TimeNs deadline{pending_.front().at_ns + e.time_ns};
+      const bool held{holds(c, sampler)};
+      if (held && t <= deadline) {
         pass_detail_ = "last: " + pending_.back().values + ", " + with_values(c.text + " at " + format_time(t), c, sampler);
         pending_.clear();
         return true;
       }
-      if (t > pending_.front().at_ns + e.time_ns) {
+      if (t >= deadline) {
         fail("trigger " + pending_.front().values + ", " +
-             with_values(c.text + " still not held at " + format_time(t), c, sampler) + " (deadline " +
-             format_time(pending_.front().at_ns + e.time_ns).substr(2) + ")");
+             with_values(c.text + (held ? " held only at " : " still not held at ") + format_time(t), c, sampler) +
+             " (deadline " + format_time(deadline).substr(2) + ")");
         return true;
       }
       return changed;

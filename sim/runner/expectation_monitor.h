@@ -25,6 +25,11 @@ class ExpectationMonitor {
   ExpectationResult finish(sim::TimeNs end_ns, const SignalSampler& sampler);
 
   bool decided() const { return failure_.has_value() || passed_; }
+  // The earliest "within T of E" deadline still open (kNoEvent if none): the
+  // runner checks at that instant, so T is honoured exactly, not to the check period.
+  sim::TimeNs next_deadline_ns() const {
+    return decided() || pending_.empty() ? sim::kNoEvent : pending_.front().at_ns + expectation_.time_ns;
+  }
 
  private:
   void fail(std::string detail) { failure_ = std::move(detail); }

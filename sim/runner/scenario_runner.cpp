@@ -198,6 +198,10 @@ class ScenarioRunner::Execution {
       const sim::TimeNs period{options_.check_period_ns};
       sim::TimeNs next{std::min((now() / period + 1) * period, end)};
       if (!pending_.empty()) next = std::min(next, std::max(pending_.front().at_ns, now()));
+      for (const ExpectationMonitor& m : monitors_) {
+        const sim::TimeNs deadline{m.next_deadline_ns()};
+        if (deadline > now()) next = std::min(next, deadline);
+      }
       rig_->run_until_time(next);
       process_due();
       check_now();

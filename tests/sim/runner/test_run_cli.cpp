@@ -143,5 +143,20 @@ TEST_F(RunCli, SameSeedTwiceGivesByteIdenticalTrace) {
   EXPECT_EQ(trace, read_text(b + "/near_cutoff/trace.csv"));
 }
 
+// The SCD opens DSG 61 us after the short; the runner checks at each deadline,
+// so a 10 us bound fails and a 100 us bound passes although checks run every 10 ms.
+TEST_F(RunCli, WithinDeadlinesShorterThanTheCheckPeriodAreExact) {
+  const Output o{packsim({"run", kRunnerData + "/short_deadlines.yaml", "--out", out_dir()})};
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  const auto verdict_of = [&o](const std::string& expectation) {
+    const std::size_t at{o.out.find("  " + expectation + " ")};
+    const std::size_t line_end{o.out.find('\n', at)};
+    return at == std::string::npos ? std::string{} : o.out.substr(at, line_end - at);
+  };
+  EXPECT_NE(verdict_of("too soon").find(" FAIL "), std::string::npos) << o.out;
+  EXPECT_NE(verdict_of("too soon").find("deadline 1.000010 s"), std::string::npos) << o.out;
+  EXPECT_NE(verdict_of("in time").find(" PASS "), std::string::npos) << o.out;
+}
+
 }  // namespace
 }  // namespace packsim::runner
