@@ -1,5 +1,7 @@
 #include "sim/app/run_command.h"
 
+#include "bms_under_test/hal/firmware_loader.h"
+
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -25,6 +27,8 @@ CLI::App& add_run_command(CLI::App& app, RunOptions& options) {
   run.add_option("--out", options.out_dir, "Directory for the traces and CAN logs")->capture_default_str();
   run.add_option("--junit", options.junit_path, "JUnit XML report (default OUT/junit.xml)");
   run.add_option("--seed", options.seed, "Replaces every scenario's seed");
+  run.add_option("--firmware", options.firmware_path,
+                 "A firmware shared object (built against bms_hal.h) to run instead of each scenario's");
   return run;
 }
 
@@ -71,6 +75,18 @@ int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& 
     } catch (const InputError& error) {
       err << error.what() << '\n';
       bad_input = true;
+    }
+  }
+  if (!options.firmware_path.empty()) {
+    // Loaded once here so a missing file or a wrong HAL version is bad input, before any run.
+    try {
+      (void)hal::load_firmware(options.firmware_path);
+    } catch (const hal::FirmwareLoadError& error) {
+      err << "--firmware: " << error.what() << '\n';
+      return kRunBadInput;
+    }
+    for (scenario::Scenario& s : scenarios) {
+      s.firmware.image.path = std::filesystem::absolute(options.firmware_path).string();
     }
   }
   if (bad_input) return kRunBadInput;

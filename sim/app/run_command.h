@@ -17,6 +17,7 @@ struct RunOptions {
   std::string out_dir{"packsim-out"};
   std::string junit_path;  // empty: OUT/junit.xml
   std::optional<std::uint64_t> seed;
+  std::string firmware_path;  // a firmware .so for every scenario; empty: as each scenario says
 };
 
 // Exit codes of `packsim run`.

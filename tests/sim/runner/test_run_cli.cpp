@@ -158,5 +158,20 @@ TEST_F(RunCli, WithinDeadlinesShorterThanTheCheckPeriodAreExact) {
   EXPECT_NE(verdict_of("in time").find(" PASS "), std::string::npos) << o.out;
 }
 
+// The minimal example firmware only reads cells: it never enables the FETs, so
+// the near-cutoff scenario's lockout expectation cannot hold with it.
+TEST_F(RunCli, PluggedInFirmwareRunsInsteadOfTheReference) {
+  const Output o{packsim({"run", kRunnerData + "/near_cutoff.yaml", "--out", out_dir(), "--firmware", MINIMAL_FIRMWARE_SO})};
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("FAIL"), std::string::npos) << o.out;
+}
+
+TEST_F(RunCli, FirmwareBuiltAgainstAnotherHalVersionIsBadInput) {
+  const Output o{packsim({"run", kRunnerData + "/near_cutoff.yaml", "--out", out_dir(), "--firmware", WRONG_HAL_FIRMWARE_SO})};
+  EXPECT_EQ(o.exit_code, 2) << o.out << o.err;
+  EXPECT_NE(o.err.find("--firmware: "), std::string::npos) << o.err;
+  EXPECT_EQ(o.out.find("PASS"), std::string::npos) << "ran although the firmware was refused";
+}
+
 }  // namespace
 }  // namespace packsim::runner
