@@ -1,6 +1,8 @@
 // Runs the built `packsim` binary as a user would and checks exit codes,
 // messages and the files it leaves behind.
 #include <gtest/gtest.h>
+
+#include "tests/support/packsim_cli.h"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,30 +18,11 @@
 namespace {
 
 namespace fs = std::filesystem;
+using Output = packsim::testing::CliOutput;
+using packsim::testing::read_whole_file;
 
 const std::string kPack{std::string{PACKSIM_PARAMS_DIR} + "/packs/lfp_16s1p.yaml"};
 const std::string kBadPack{std::string{PACKSIM_TEST_DATA_DIR} + "/experiment/pack_bad_series.yaml"};
-
-struct Output {
-  int exit_code{-1};
-  std::string out;
-  std::string err;
-};
-
-std::string read_file(const fs::path& path) {
-  std::ifstream file{path, std::ios::binary};
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-std::string quote(const std::string& arg) {
-  std::string quoted{"'"};
-  for (const char c : arg) {
-    quoted += c == '\'' ? std::string{"'\\''"} : std::string{c};
-  }
-  return quoted + "'";
-}
 
 class PlantCli : public ::testing::Test {
  protected:
@@ -52,19 +35,7 @@ class PlantCli : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  Output packsim(const std::vector<std::string>& args) const {
-    std::string command{quote(PACKSIM_BINARY)};
-    for (const std::string& arg : args) command += " " + quote(arg);
-    const fs::path out{dir_ / "stdout.txt"};
-    const fs::path err{dir_ / "stderr.txt"};
-    command += " >" + quote(out.string()) + " 2>" + quote(err.string());
-    const int status{std::system(command.c_str())};
-    Output result;
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = read_file(out);
-    result.err = read_file(err);
-    return result;
-  }
+  Output packsim(const std::vector<std::string>& args) const { return packsim::testing::run_packsim(args, dir_); }
 
   std::string csv_path() const { return (dir_ / "run.csv").string(); }
 
@@ -85,7 +56,7 @@ TEST_F(PlantCli, CompletedRunExitsZeroAndWritesTheCsv) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_NE(r.out.find("capacity delivered"), std::string::npos) << r.out;
-  const std::vector<std::string> lines{lines_of(read_file(csv_path()))};
+  const std::vector<std::string> lines{lines_of(read_whole_file(csv_path()))};
   ASSERT_FALSE(lines.empty());
   EXPECT_EQ(lines[0], packsim::sim::experiment_csv_header(16, 16));
   // Header, then one row a second from 0 to 15 s (the boundary at 10 s is a sample instant).

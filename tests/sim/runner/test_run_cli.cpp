@@ -8,26 +8,16 @@
 #include <vector>
 
 #include "tests/sim/scenario/scenario_test_support.h"
+#include "tests/support/packsim_cli.h"
 
 namespace packsim::runner {
 namespace {
 
 using scenario::testing::read_text;
 using scenario::testing::TempDir;
+using Output = packsim::testing::CliOutput;
 
 const std::string kRunnerData{std::string{PACKSIM_TEST_DATA_DIR} + "/runner"};
-
-struct Output {
-  int exit_code{-1};
-  std::string out;
-  std::string err;
-};
-
-std::string quote(const std::string& arg) {
-  std::string quoted{"'"};
-  for (const char c : arg) quoted += c == '\'' ? std::string{"'\\''"} : std::string{c};
-  return quoted + "'";
-}
 
 // Tags nest and close in order, attribute values are quoted, and no bare '<'
 // or '&' appears in text: enough to catch what a writer gets wrong.
@@ -72,15 +62,7 @@ std::string xml_problem(const std::string& xml) {
 
 class RunCli : public ::testing::Test {
  protected:
-  Output packsim(const std::vector<std::string>& args) const {
-    std::string command{quote(PACKSIM_BINARY)};
-    for (const std::string& arg : args) command += " " + quote(arg);
-    const std::string out{(dir_.path() / "stdout.txt").string()};
-    const std::string err{(dir_.path() / "stderr.txt").string()};
-    command += " >" + quote(out) + " 2>" + quote(err);
-    const int status{std::system(command.c_str())};
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(out), read_text(err)};
-  }
+  Output packsim(const std::vector<std::string>& args) const { return packsim::testing::run_packsim(args, dir_.path()); }
   std::string out_dir() const { return (dir_.path() / "out").string(); }
   TempDir dir_{"packsim_run_cli"};
 };

@@ -7,33 +7,16 @@
 #include <vector>
 
 #include "tests/sim/scenario/scenario_test_support.h"
+#include "tests/support/packsim_cli.h"
 
 namespace packsim::scenario::testing {
 namespace {
 
-struct Output {
-  int exit_code{-1};
-  std::string out;
-  std::string err;
-};
-
-std::string quote(const std::string& arg) {
-  std::string quoted{"'"};
-  for (const char c : arg) quoted += c == '\'' ? std::string{"'\\''"} : std::string{c};
-  return quoted + "'";
-}
+using Output = packsim::testing::CliOutput;
 
 class ValidateCli : public ::testing::Test {
  protected:
-  Output packsim(const std::vector<std::string>& args) const {
-    std::string command{quote(PACKSIM_BINARY)};
-    for (const std::string& arg : args) command += " " + quote(arg);
-    const std::string out{(dir_.path() / "stdout.txt").string()};
-    const std::string err{(dir_.path() / "stderr.txt").string()};
-    command += " >" + quote(out) + " 2>" + quote(err);
-    const int status{std::system(command.c_str())};
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(out), read_text(err)};
-  }
+  Output packsim(const std::vector<std::string>& args) const { return packsim::testing::run_packsim(args, dir_.path()); }
   TempDir dir_{"packsim_validate_cli"};
 };
 
