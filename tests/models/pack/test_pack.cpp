@@ -211,7 +211,7 @@ TEST(Pack, RejectsBadStepsAndFaultsWithClearErrors) {
   EXPECT_THROW(pack.step(state, wrong_bleed, 1.0), std::invalid_argument);
 }
 
-TEST(Pack, LongRestTakesFewInternalStepsAndMatchesShortSteps) {
+TEST(Pack, OneSixHourRestStepMatchesSecondBySecondRest) {
   const PackConfig config = pack_of(lfp_cell(), 2, 1, 0.5);
   const Pack pack(config, {}, uniform_spread(config));
   PackState long_steps = pack.initial_state();
