@@ -10,6 +10,8 @@
 #include <ostream>
 
 #include "common/input_error.h"
+#include "sim/report/report_index.h"
+#include "sim/report/run_report.h"
 #include "sim/runner/atomic_file.h"
 #include "sim/runner/junit_writer.h"
 #include "sim/runner/scenario_runner.h"
@@ -20,21 +22,41 @@ namespace packsim::app {
 CLI::App& add_run_command(CLI::App& app, RunOptions& options) {
   CLI::App& run{*app.add_subcommand("run", "Run scenarios on the HIL rig and check their expectations")};
   run.footer(
-      "Writes OUT/<scenario>/trace.csv and can.log, and a JUnit report (OUT/junit.xml by default).\n"
+      "Writes OUT/<scenario>/trace.csv, can.log and report.html (summary, expectations and plots; opens\n"
+      "offline in any browser), OUT/report.html linking each scenario's report when several ran, and a\n"
+      "JUnit report (OUT/junit.xml by default).\n"
       "Exit codes: 0 every expectation held, 1 at least one failed, 2 bad input.");
   run.add_option("scenarios", options.scenario_paths, "Scenario files (YAML), e.g. scenarios/deep_discharge.yaml")
       ->required();
-  run.add_option("--out", options.out_dir, "Directory for the traces and CAN logs")->capture_default_str();
+  run.add_option("--out", options.out_dir, "Directory for the traces, CAN logs and reports")->capture_default_str();
   run.add_option("--junit", options.junit_path, "JUnit XML report (default OUT/junit.xml)");
   run.add_option("--seed", options.seed, "Replaces every scenario's seed");
   run.add_option("--firmware", options.firmware_path,
                  "A firmware shared object (built against bms_hal.h) to run instead of each scenario's");
+  run.add_flag_callback("--no-report", [&options] { options.write_reports = false; }, "Write no report.html");
   return run;
 }
 
 namespace {
 
 std::string stem_of(const std::string& path) { return std::filesystem::path{path}.stem().string(); }
+
+void write_run_report(const std::string& dir, const runner::RunResult& result,
+                      const runner::ScenarioRunner& scenario_runner, const RunOptions& options) {
+  const scenario::Scenario& s{scenario_runner.scenario()};
+  const report::RunReportInput input{result, s.description, options.seed.value_or(s.seed),
+                                     s.firmware.image.is_reference() ? "reference" : s.firmware.image.path,
+                                     report::trace_table_of(scenario_runner.trace())};
+  runner::write_file_atomically(dir + "/report.html", report::run_report_html(input));
+}
+
+void write_report_index(const std::vector<runner::RunResult>& results, const RunOptions& options) {
+  std::vector<report::IndexEntry> entries;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    entries.push_back({results[i], stem_of(options.scenario_paths[i]) + "/report.html"});
+  }
+  runner::write_file_atomically(options.out_dir + "/report.html", report::report_index_html(entries));
+}
 
 void print_table(const std::vector<runner::RunResult>& results, std::ostream& out) {
   std::size_t scenario_width{8};
@@ -108,7 +130,9 @@ int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& 
     const std::string dir{(std::filesystem::path{options.out_dir} / stem_of(options.scenario_paths[i])).string()};
     runner::write_file_atomically(dir + "/trace.csv", scenario_runner.trace().csv());
     runner::write_file_atomically(dir + "/can.log", scenario_runner.can_log());
+    if (options.write_reports) write_run_report(dir, results.back(), scenario_runner, options);
   }
+  if (options.write_reports && results.size() > 1) write_report_index(results, options);
   const std::string junit{options.junit_path.empty() ? options.out_dir + "/junit.xml" : options.junit_path};
   runner::write_file_atomically(junit, runner::junit_xml(results));
   print_table(results, out);

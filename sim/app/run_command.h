@@ -18,6 +18,7 @@ struct RunOptions {
   std::string junit_path;  // empty: OUT/junit.xml
   std::optional<std::uint64_t> seed;
   std::string firmware_path;  // a firmware .so for every scenario; empty: as each scenario says
+  bool write_reports{true};   // OUT/<scenario>/report.html, and OUT/report.html for several scenarios
 };
 
 // Exit codes of `packsim run`.
@@ -28,8 +29,9 @@ inline constexpr int kRunBadInput{2};
 CLI::App& add_run_command(CLI::App& app, RunOptions& options);
 
 // Validates every scenario first (any bad file: its file:line:col on err, exit
-// 2, nothing runs), then runs each, writing OUT/<scenario>/trace.csv and
-// can.log and the JUnit file, and prints a verdict table on out.
+// 2, nothing runs), then runs each, writing OUT/<scenario>/trace.csv, can.log
+// and report.html, an index OUT/report.html when several ran, and the JUnit
+// file, and prints a verdict table on out.
 int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace packsim::app
