@@ -126,7 +126,8 @@ typedef struct bms_config {
   uint32_t balancing_max_cells;            /* at most this many at once */
   uint32_t balancing_allow_adjacent_cells; /* 0: never two neighbours at once */
   uint32_t balancing_min_charge_current_ma;
-  uint32_t balancing_rest_holdoff_ms;      /* after charging stops, wait this before balancing again */
+  uint32_t balancing_rest_holdoff_ms;      /* after charging stops, the cells relax this long before
+                                              balancing again (at rest, or under a new charge) */
   uint32_t balancing_evaluation_interval_ms;
 
   /* ---- SOC / SOH ---- */

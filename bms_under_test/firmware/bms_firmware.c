@@ -277,13 +277,15 @@ static void update_decisions(bms_context *f, uint32_t now_ms) {
   const uint32_t flags = bms_context_active_flags(f);
   const int deeply_discharged = m->min_cell_mv < f->config.deep_discharge_cell_mv ||
                                 (flags & BMS_FLAG(BMS_FLAG_BIT_CELL_UNDERVOLTAGE)) != 0u;
-  const power_request request = power_manager_update(&f->power, &f->config, m, deeply_discharged, now_ms);
+  const int balancing_allowed = operating(f->state) && (flags & BMS_FLAGS_BLOCKING_BALANCING) == 0u;
+  const uint16_t balancing_cells = cell_balancing_update(&f->balancing, &f->config, m, balancing_allowed, now_ms);
+  power_request request = power_manager_update(&f->power, &f->config, m, deeply_discharged, now_ms);
+  if (request == POWER_REQUEST_SLEEP && balancing_cells != 0u) {
+    request = POWER_REQUEST_NONE; /* a balancing pack is not idle: the chip would end it in SLEEP */
+  }
   f->power_request = (operating(f->state) || f->state == BMS_STATE_SLEEP) ? request : POWER_REQUEST_NONE;
   f->wake_requested = (uint8_t)(f->state == BMS_STATE_SLEEP && f->afe_power == AFE_POWER_SLEEP &&
                                 power_manager_should_wake(&f->config, m, charger_detected(f)));
-  const int balancing_allowed = (f->state == BMS_STATE_NORMAL || f->state == BMS_STATE_DISCHARGE_INHIBIT) &&
-                                (flags & BMS_FLAGS_BLOCKING_CHARGE) == 0u && !recovery_charge_active(&f->recovery);
-  (void)cell_balancing_update(&f->balancing, &f->config, m, balancing_allowed, now_ms);
 }
 
 static void process_measurements(bms_context *f, uint32_t now_ms) {
@@ -406,8 +408,7 @@ static void apply_outputs(bms_context *f, uint32_t now_ms) {
     afe_transaction_failed(f, result, now_ms);
     return;
   }
-  const int balancing = f->state == BMS_STATE_NORMAL || f->state == BMS_STATE_DISCHARGE_INHIBIT;
-  const uint16_t cells = balancing ? f->balancing.active_cells : 0u;
+  const uint16_t cells = operating(f->state) ? f->balancing.active_cells : 0u;
   if (!f->balancing_command_valid || cells != f->balancing_commanded_cells) {
     const uint16_t inputs = cell_balancing_input_mask(&f->config, cells);
     const uint8_t bytes[2] = {(uint8_t)(inputs & 0xFFu), (uint8_t)(inputs >> 8)};

@@ -48,4 +48,13 @@ typedef enum bms_flag_bit {
    BMS_FLAG(BMS_FLAG_BIT_AFE_COMMUNICATION) | BMS_FLAG(BMS_FLAG_BIT_AFE_CONFIGURATION) |                 \
    BMS_FLAG(BMS_FLAG_BIT_SERVICE_DISCHARGE_LOCK) | BMS_FLAG(BMS_FLAG_BIT_RECOVERY_CHARGE))
 
+/* Balancing stops for whatever blocks charging (temperature, over-current, a
+ * latched fault, a service lock) except an over-voltage: bleeding is what
+ * brings an over-voltage cell back down, so top balancing carries on while the
+ * charge FET is open for it. A recovery charge (deeply discharged) stops it too. */
+#define BMS_FLAGS_BLOCKING_BALANCING                                                                     \
+  ((BMS_FLAGS_BLOCKING_CHARGE &                                                                          \
+    ~(BMS_FLAG(BMS_FLAG_BIT_CELL_OVERVOLTAGE) | BMS_FLAG(BMS_FLAG_BIT_PACK_OVERVOLTAGE))) |               \
+   BMS_FLAG(BMS_FLAG_BIT_RECOVERY_CHARGE))
+
 #endif /* BMS_FLAGS_H */

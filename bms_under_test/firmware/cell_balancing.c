@@ -39,23 +39,41 @@ uint16_t cell_balancing_select(const bms_config *config, const afe_measurements 
   return (uint16_t)selected;
 }
 
+static uint32_t elapsed_ms(uint32_t since_ms, uint32_t now_ms) { return (uint32_t)(now_ms - since_ms); }
+
 uint16_t cell_balancing_update(cell_balancing *balancing, const bms_config *config,
                                const afe_measurements *measurements, int allowed, uint32_t now_ms) {
-  const int charging = measurements->current_into_pack_ma > (int32_t)config->balancing_min_charge_current_ma;
+  const int32_t current_ma = measurements->current_into_pack_ma;
+  const int32_t rest_ma = (int32_t)config->rest_current_ma;
+  const int charging = current_ma > (int32_t)config->balancing_min_charge_current_ma;
+  const int resting = current_ma < rest_ma && current_ma > -rest_ma;
   if (balancing->was_charging && !charging) {
     balancing->charging_stopped_at_ms = now_ms;
     balancing->charging_stopped_once = 1u;
   }
   balancing->was_charging = (uint8_t)charging;
+  if (resting && !balancing->was_resting) {
+    balancing->resting_since_ms = now_ms;
+  }
+  balancing->was_resting = (uint8_t)resting;
+  if (charging) {
+    balancing->charged_since_discharge = 1u;
+  } else if (current_ma <= -rest_ma) {
+    balancing->charged_since_discharge = 0u; /* a load ends the top-balancing session */
+  }
+
   const int holding_off = balancing->charging_stopped_once &&
-                          (uint32_t)(now_ms - balancing->charging_stopped_at_ms) < config->balancing_rest_holdoff_ms;
-  if (!allowed || !charging || holding_off) {
+                          elapsed_ms(balancing->charging_stopped_at_ms, now_ms) < config->balancing_rest_holdoff_ms;
+  const int relaxed = resting && elapsed_ms(balancing->resting_since_ms, now_ms) >= config->balancing_rest_holdoff_ms;
+  const int charge_balancing = charging && !holding_off;
+  const int rest_balancing = relaxed && balancing->charged_since_discharge;
+  if (!allowed || !(charge_balancing || rest_balancing)) {
     balancing->active_cells = 0u;
     balancing->evaluated_once = 0u; /* the next start evaluates at once */
     return 0u;
   }
   if (!balancing->evaluated_once ||
-      (uint32_t)(now_ms - balancing->last_evaluation_ms) >= config->balancing_evaluation_interval_ms) {
+      elapsed_ms(balancing->last_evaluation_ms, now_ms) >= config->balancing_evaluation_interval_ms) {
     balancing->active_cells = cell_balancing_select(config, measurements, balancing->active_cells);
     balancing->last_evaluation_ms = now_ms;
     balancing->evaluated_once = 1u;

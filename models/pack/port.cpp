@@ -14,9 +14,9 @@ struct Overloaded : Ts... {
 template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
 
-std::string format(const char* pattern, double a, double b = 0.0) {
+std::string format(const char* pattern, double a, double b = 0.0, double c = 0.0) {
   char text[96];
-  std::snprintf(text, sizeof text, pattern, a, b);
+  std::snprintf(text, sizeof text, pattern, a, b, c);
   return text;
 }
 }  // namespace
@@ -44,6 +44,11 @@ PortSolution solve_port(const PortModel& port, double e_v, double z_ohm) {
           [&](const VoltageSource& source) {
             return PortSolution{(e_v - source.voltage_v) / (z_ohm + source.internal_resistance_ohm), false};
           },
+          [&](const LabSupply& supply) {
+            // CV: E + (Z + R_leads) I_charge = V_set; at the limit, CC; never a sink.
+            const double to_hold_voltage = (supply.voltage_v - e_v) / (z_ohm + supply.lead_resistance_ohm);
+            return PortSolution{-std::clamp(to_hold_voltage, 0.0, supply.current_limit_a), false};
+          },
       },
       port);
 }
@@ -52,6 +57,7 @@ double idle_load_voltage_v(const PortModel& port) {
   return std::visit(Overloaded{
                         [](const CcCvCharger& charger) { return charger.voltage_v; },
                         [](const VoltageSource& source) { return source.voltage_v; },
+                        [](const LabSupply& supply) { return supply.voltage_v; },
                         [](const auto&) { return 0.0; },
                     },
                     port);
@@ -93,6 +99,10 @@ std::string describe(const PortModel& port) {
                         },
                         [](const VoltageSource& s) {
                           return format("voltage source %.6g V behind %.6g ohm", s.voltage_v, s.internal_resistance_ohm);
+                        },
+                        [](const LabSupply& s) {
+                          return format("lab supply %.6g V, limit %.6g A, leads %.6g ohm", s.voltage_v,
+                                        s.current_limit_a, s.lead_resistance_ohm);
                         },
                     },
                     port);

@@ -33,7 +33,18 @@ struct VoltageSource {
   double internal_resistance_ohm{0.0};
 };
 
-using PortModel = std::variant<OpenCircuit, ConstantCurrent, ConstantPower, ResistiveLoad, CcCvCharger, VoltageSource>;
+// A bench power supply: constant voltage at its output terminals with a current
+// limit (it crosses over to constant current at the limit), behind the resistance
+// of its leads. Like most bench supplies it only sources current: with the pack
+// above its set voltage nothing flows, and its open terminals sit at that voltage.
+struct LabSupply {
+  double voltage_v{0.0};
+  double current_limit_a{0.0};
+  double lead_resistance_ohm{0.0};
+};
+
+using PortModel =
+    std::variant<OpenCircuit, ConstantCurrent, ConstantPower, ResistiveLoad, CcCvCharger, VoltageSource, LabSupply>;
 
 struct PortSolution {
   double current_a{0.0};

@@ -38,8 +38,7 @@ models::PortModel device_port(const scenario::Device& device) {
         if constexpr (std::is_same_v<T, scenario::Charger>) {
           return models::CcCvCharger{d.current_a, d.voltage_v};
         } else if constexpr (std::is_same_v<T, scenario::LabSupply>) {
-          // VoltageSource has no current limit: the supply's resistance bounds it.
-          return models::VoltageSource{d.voltage_v, d.resistance_ohm};
+          return models::LabSupply{d.voltage_v, d.current_limit_a, d.resistance_ohm};
         } else if constexpr (std::is_same_v<T, scenario::Load>) {
           switch (d.kind) {
             case scenario::LoadKind::kCurrent: return models::ConstantCurrent{d.value};

@@ -111,10 +111,10 @@ struct Charger {  // CC-CV: sources current only
   double current_a{0.0};
   double voltage_v{0.0};
 };
-struct LabSupply {  // a voltage behind a resistance, current-limited
+struct LabSupply {  // a bench supply: constant voltage up to a current limit, sources only
   double voltage_v{0.0};
   double current_limit_a{0.0};
-  double resistance_ohm{0.0};
+  double resistance_ohm{0.0};  // its leads
 };
 enum class LoadKind : std::uint8_t { kResistance, kCurrent, kPower };
 struct Load {

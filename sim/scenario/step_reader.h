@@ -23,7 +23,8 @@ struct StepContext {
 //   - wait: 10 s                        or  wait: {for, until}  (whatever is connected stays)
 //   - set_ambient: 40 degC
 //   - connect: {charger: {current: 10 A, voltage: 58 V}}
-//              {lab_supply: {voltage: 50 V, current_limit: 1 A, resistance: 50 mohm}}
+//              {lab_supply: {voltage: 50 V, current_limit: 1 A, resistance: 50 mohm}}  (resistance: its
+//                leads, optional; constant voltage up to the current limit, sources only)
 //              {load: {resistance: 50 mohm | current: 10 A | power: 100 W}}
 //              {inverter_surge: {peak: 200 A, duration: 20 ms, then: 10 A}}
 //   - disconnect: load | charger | lab_supply | inverter_surge | all
