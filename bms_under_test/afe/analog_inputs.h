@@ -35,6 +35,8 @@ struct AnalogInputs {
   // (infinite when the load is removed). Only the latch recoveries use it.
   double ld_load_ohm{std::numeric_limits<double>::infinity()};
   bool ts2_pulled_low{false};  // a switch from TS2 to VSS (wakes SHUTDOWN)
+
+  bool operator==(const AnalogInputs&) const = default;
 };
 
 // The chip's drive outputs.

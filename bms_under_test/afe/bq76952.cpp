@@ -75,6 +75,14 @@ void Bq76952::schedule_normal_measurements(TimeNs first_scan_ns) {
 }
 
 TimeNs Bq76952::next_event_ns() const {
+  if (!next_event_valid_) {
+    next_event_cache_ = compute_next_event_ns();
+    next_event_valid_ = true;
+  }
+  return next_event_cache_;
+}
+
+TimeNs Bq76952::compute_next_event_ns() const {
   const Bq76952State& s{state_};
   TimeNs next{kNoEvent};
   const auto consider = [&](TimeNs t) {
@@ -89,14 +97,23 @@ TimeNs Bq76952::next_event_ns() const {
   if (s.mode == PowerMode::kShutdown || s.mode == PowerMode::kDeepSleep || s.config_update) {
     return next;
   }
-  consider(s.next_cc2_ns);
+  // CC2 converts every slot, but is an event only while a decision rides on
+  // each conversion: with the pins held between samples every conversion of a
+  // stretch reads the same input, so otherwise only the latest one is
+  // computed, when something reads it (catch_up_cc2).
+  if (cc2_drives_decisions() && s.next_cc2_ns != kNoEvent) {
+    const TimeNs period{slot_period_ns()};
+    consider(s.next_cc2_ns > s.now_ns ? s.next_cc2_ns
+                                      : s.next_cc2_ns + ((s.now_ns - s.next_cc2_ns) / period + 1) * period);
+  }
   consider(s.next_scan_ns);
   consider(s.next_cc1_ns);
   consider(s.next_wake_check_ns);
   for (std::size_t i = 0; i < kProtectionCount; ++i) {
-    const auto id = static_cast<ProtectionId>(i);
-    const ProtectionTiming times{protection_timing(id, s.settings)};
-    consider(protection_deadline_ns(s.protection[i], times.delay_ns, times.recovery_ns));
+    const ProtectionTimer& timer{s.protection[i]};
+    if (timer.alert || timer.tripped) {
+      consider(protection_deadline_ns(timer, s.protection_times[i].delay_ns, s.protection_times[i].recovery_ns));
+    }
   }
   consider(s.covl.next_decrement_ns);
   consider(s.ocdl.next_decrement_ns);
@@ -133,6 +150,16 @@ void Bq76952::advance_to(TimeNs t, const AnalogInputs& pins) {
     s.pins = pins;
     s.pins_given = true;
   }
+  // An instant with nothing due, the same pins and no command since the last
+  // one changes nothing but time (protections act on deadlines, which are
+  // events; a drifting open wire is the one input that moves by itself).
+  const bool drifting{std::any_of(s.open_wire_drift_v_per_s.begin(), s.open_wire_drift_v_per_s.end(),
+                                  [](double rate) { return rate > 0.0; })};
+  if (!changed_since_process_ && !drifting && t < next_event_ns() && pins == s.pins) {
+    accumulate_cc1(t);
+    s.now_ns = t;
+    return;
+  }
   for (;;) {
     const TimeNs e{next_event_ns()};
     if (e >= t) {
@@ -143,6 +170,9 @@ void Bq76952::advance_to(TimeNs t, const AnalogInputs& pins) {
     process();
   }
   accumulate_cc1(t);
+  if (!(pins == s.pins)) {
+    catch_up_cc2(t - 1);  // conversions before t read the pins they had
+  }
   s.now_ns = t;
   s.pins = pins;
   process();
@@ -150,6 +180,9 @@ void Bq76952::advance_to(TimeNs t, const AnalogInputs& pins) {
 
 void Bq76952::process() {
   Bq76952State& s{state_};
+  // Whatever happens below, the timers are read afresh afterwards.
+  next_event_valid_ = false;
+  changed_since_process_ = false;
   // Supply: the chip shuts off when BAT falls below VPORA - VPORA_HYS and
   // boots again once it is above VPORA (datasheet 7.3).
   if (!s.powered) {
@@ -249,20 +282,35 @@ void Bq76952::update_thermistor_inputs() {
   }
 }
 
+bool Bq76952::cc2_drives_decisions() const {
+  const Bq76952State& s{state_};
+  // Body-diode protection (a FET a protection holds open) and the
+  // current-based recoveries of OCC, OCD1 and OCD2 act on CC2 results.
+  const auto tripped = [&](ProtectionId id) { return s.protection[index_of(id)].tripped; };
+  return chg_protection_block() != 0 || dsg_protection_block() != 0 || tripped(ProtectionId::kOcc) ||
+         tripped(ProtectionId::kOcd1) || tripped(ProtectionId::kOcd2);
+}
+
+void Bq76952::catch_up_cc2(TimeNs up_to_ns) {
+  Bq76952State& s{state_};
+  if (s.next_cc2_ns > up_to_ns || !measuring()) {
+    return;
+  }
+  const bool stuck_current{(s.stuck_channels & stuck_bit(AdcChannel::kCurrent)) != 0};
+  adc_model_.sample_current(s.pins.sense_v, stuck_current, s.noise, s.adc);
+  const TimeNs period{slot_period_ns()};
+  s.next_cc2_ns += ((up_to_ns - s.next_cc2_ns) / period + 1) * period;
+}
+
 Bq76952::MeasurementTicks Bq76952::run_measurements() {
   Bq76952State& s{state_};
   MeasurementTicks ticks;
   const bool stuck_current{(s.stuck_channels & stuck_bit(AdcChannel::kCurrent)) != 0};
-  if (s.now_ns >= s.next_cc2_ns) {
-    adc_model_.sample_current(s.pins.sense_v, stuck_current, s.noise, s.adc);
-    const TimeNs period{slot_period_ns()};
-    while (s.next_cc2_ns <= s.now_ns) {
-      s.next_cc2_ns += period;
-    }
-  }
+  catch_up_cc2(s.now_ns);
   if (s.now_ns >= s.next_scan_ns) {
     update_thermistor_inputs();
     adc_model_.scan(s.converter_in, s.stuck_channels, s.noise, s.adc);
+    refresh_pin_temperatures();
     if (s.mode == PowerMode::kSleep) {
       // In SLEEP the current is measured with the voltages, once a loop (TRM 7.2).
       adc_model_.sample_current(s.pins.sense_v, stuck_current, s.noise, s.adc);
@@ -301,12 +349,17 @@ double Bq76952::cc2_current_a() const {
   return static_cast<double>(state_.adc.cc2_counts) * kCc2LsbV / state_.settings.cc_sense_ohm;
 }
 
-double Bq76952::pin_temperature_c(std::size_t pin) const {
-  const Settings& st{state_.settings};
-  const ThermistorPinSettings& p{st.pins[pin]};
-  const NtcModel& model{p.pullup_ohm > 100'000.0 ? kSemitec204Ap2 : config_.chip_ntc_model};
-  return thermistor_temperature_c(ThermistorBias{p.pullup_ohm}, model, state_.adc.pin_counts[pin]) +
-         0.1 * st.pin_temp_offset_dc[pin];
+double Bq76952::pin_temperature_c(std::size_t pin) const { return state_.pin_temp_c[pin]; }
+
+void Bq76952::refresh_pin_temperatures() {
+  Bq76952State& s{state_};
+  const Settings& st{s.settings};
+  for (std::size_t pin = 0; pin < kThermistorPins; ++pin) {
+    const ThermistorPinSettings& p{st.pins[pin]};
+    const NtcModel& model{p.pullup_ohm > 100'000.0 ? kSemitec204Ap2 : config_.chip_ntc_model};
+    s.pin_temp_c[pin] = thermistor_temperature_c(ThermistorBias{p.pullup_ohm}, model, s.adc.pin_counts[pin]) +
+                        0.1 * st.pin_temp_offset_dc[pin];
+  }
 }
 
 double Bq76952::die_temperature_c() const {
@@ -359,10 +412,14 @@ void Bq76952::apply_settings() {
   Bq76952State& s{state_};
   s.settings = decode_settings(s.data_memory);
   for (std::size_t i = 0; i < kProtectionCount; ++i) {
-    if (!protection_enabled(static_cast<ProtectionId>(i), s.settings)) {
+    const auto id{static_cast<ProtectionId>(i)};
+    s.protection_times[i] = protection_timing(id, s.settings);
+    s.protection_on[i] = protection_enabled(id, s.settings);
+    if (!s.protection_on[i]) {
       s.protection[i] = ProtectionTimer{};
     }
   }
+  refresh_pin_temperatures();
 }
 
 void Bq76952::power_on_reset() {
@@ -547,6 +604,7 @@ void Bq76952::update_power_modes(const MeasurementTicks& ticks) {
 
 void Bq76952::inject(const AfeFault& fault) {
   Bq76952State& s{state_};
+  mark_changed();
   std::visit(
       [&](const auto& f) {
         using F = std::decay_t<decltype(f)>;
@@ -574,6 +632,7 @@ void Bq76952::inject(const AfeFault& fault) {
 
 void Bq76952::clear_fault(AfeFaultKind kind) {
   Bq76952State& s{state_};
+  mark_changed();
   switch (kind) {
     case AfeFaultKind::kOpenSenseWire:
       s.open_wire_drift_v_per_s.fill(0.0);

@@ -98,6 +98,8 @@ struct Bq76952State {
   bool pins_given{false};
   AdcInputs converter_in{};  // pins after the chip-side faults, at now_ns
   AdcResults adc{};
+  // Thermistor pins in degC from the last scan's counts (the log is costly).
+  std::array<double, kThermistorPins> pin_temp_c{};
   SeededRng noise{0};
   SeededRng bus{0};
 
@@ -111,8 +113,10 @@ struct Bq76952State {
   double cc1_sense_vs{0.0};  // integral of SRP-SRN over the CC1 window
   double cc1_current_a{0.0};  // + charging
 
-  // Protections.
+  // Protections, with their timings as the settings decode them.
   std::array<ProtectionTimer, kProtectionCount> protection{};
+  std::array<ProtectionTiming, kProtectionCount> protection_times{};
+  std::array<bool, kProtectionCount> protection_on{};
   LatchCounter covl{};
   LatchCounter ocdl{};
   LatchCounter scdl{};
@@ -213,6 +217,13 @@ class Bq76952 {
 
  private:
   // Time.
+  sim::TimeNs compute_next_event_ns() const;
+  // Something other than time passing changed the chip (a bus write, a fault):
+  // the next instant runs everything, even with unchanged pins.
+  void mark_changed() {
+    next_event_valid_ = false;
+    changed_since_process_ = true;
+  }
   void process();
   void accumulate_cc1(sim::TimeNs to_ns);
   void update_converter_inputs();
@@ -225,7 +236,11 @@ class Bq76952 {
     bool cc1_updated{false};
   };
   MeasurementTicks run_measurements();
+  // Computes the latest CC2 conversion at or before up_to_ns if it is not yet.
+  void catch_up_cc2(sim::TimeNs up_to_ns);
+  bool cc2_drives_decisions() const;
   void update_thermistor_inputs();
+  void refresh_pin_temperatures();
   // Power and modes.
   void power_on_reset();
   void power_off();
@@ -273,6 +288,11 @@ class Bq76952 {
   Bq76952Config config_;
   AdcModel adc_model_;
   Bq76952State state_;
+  // next_event_ns() is asked at every instant and scans every timer: kept
+  // until the chip changes.
+  mutable sim::TimeNs next_event_cache_{sim::kNoEvent};
+  mutable bool next_event_valid_{false};
+  bool changed_since_process_{true};
 };
 
 }  // namespace packsim::afe

@@ -256,6 +256,9 @@ I2cStatus Bq76952::write(std::uint8_t address7, const std::uint8_t* data, std::s
   if (n == 0) {
     return I2cStatus::ack();
   }
+  if (n > 1) {
+    mark_changed();  // data bytes may command the chip; a lone register byte only moves the pointer
+  }
   const std::uint8_t reg{maybe_corrupt(data[0])};
   if (register_at(reg) == nullptr || draw_nack()) {
     return I2cStatus::data_nack(0);
@@ -295,6 +298,7 @@ I2cStatus Bq76952::write(std::uint8_t address7, const std::uint8_t* data, std::s
 
 I2cStatus Bq76952::read(std::uint8_t address7, std::uint8_t* out, std::size_t n) {
   Bq76952State& s{state_};
+  catch_up_cc2(s.now_ns);
   if (!responds_to(address7) || draw_nack()) {
     return I2cStatus::address_nack();
   }

@@ -48,11 +48,11 @@ void Bq76952::evaluate_protections() {
   bool any_event{false};
   const auto run = [&](ProtectionId id, bool condition, bool recovery) {
     ProtectionTimer& timer{s.protection[index_of(id)]};
-    if (!protection_enabled(id, st)) {
+    if (!s.protection_on[index_of(id)]) {
       timer = ProtectionTimer{};
       return;
     }
-    const ProtectionTiming times{protection_timing(id, st)};
+    const ProtectionTiming& times{s.protection_times[index_of(id)]};
     const ProtectionEvent event{
         step_protection(timer, s.now_ns, condition, times.delay_ns, recovery, times.recovery_ns)};
     if (event == ProtectionEvent::kTripped) {

@@ -121,25 +121,51 @@ void apply_afe_outputs(const AfeOutputs& outputs, const AfeWiring& wiring, const
 }
 
 AfeComponent::AfeComponent(Bq76952& afe, sim::PlantComponent& plant, AfeWiring wiring, sim::TimeNs sample_period_ns)
-    : afe_{afe},
-      plant_{plant},
-      wiring_{wiring},
-      sample_period_ns_{sample_period_ns},
-      last_sample_ns_{afe.now_ns() - sample_period_ns} {
+    : afe_{afe}, plant_{plant}, wiring_{wiring}, sample_period_ns_{sample_period_ns} {
   if (sample_period_ns_ <= 0) {
     throw std::invalid_argument{"AfeComponent: the sample period must be > 0 ns"};
   }
 }
 
-sim::TimeNs AfeComponent::next_event_ns() const {
-  return std::min(afe_.next_event_ns(), last_sample_ns_ + sample_period_ns_);
+bool AfeComponent::sample_due(sim::TimeNs t) const {
+  const sim::TimeNs periodic{time_after(last_sample_ns_, sample_period_ns_)};
+  return last_sample_ns_ == sim::kNoEvent || t >= afe_.state().next_scan_ns || t >= requested_sample_ns_ ||
+         t >= periodic;
 }
 
+sim::TimeNs AfeComponent::next_event_ns() const {
+  return std::min({afe_.next_event_ns(), requested_sample_ns_, time_after(last_sample_ns_, sample_period_ns_)});
+}
+
+void AfeComponent::sample_at(sim::TimeNs t) { requested_sample_ns_ = std::min(requested_sample_ns_, t); }
+
 void AfeComponent::advance_to(sim::TimeNs t) {
-  pins_ = compute_analog_inputs(plant_.state().pack, plant_.mutable_inputs(), wiring_);
+  const bool sampled{sample_due(t)};
+  if (sampled) {
+    pins_ = compute_analog_inputs(plant_.synced_state().pack, plant_.inputs(), wiring_);
+    last_sample_ns_ = t;
+    if (requested_sample_ns_ <= t) {
+      requested_sample_ns_ = sim::kNoEvent;
+    }
+  }
   afe_.advance_to(t, pins_);
-  apply_afe_outputs(afe_.outputs(), wiring_, plant_.state().pack, plant_.mutable_inputs());
-  last_sample_ns_ = t;
+  // Fresh cell voltages also refresh the bleed currents of closed switches.
+  if (apply_outputs(sampled && afe_.outputs().balancing_mask != 0)) {
+    sample_at(t + kFetEdgeToPinsNs);
+  }
+}
+
+bool AfeComponent::apply_outputs(bool force) {
+  const AfeOutputs now{afe_.outputs()};
+  const bool fets_changed{!applied_ || applied_->chg_fet_on != now.chg_fet_on ||
+                          applied_->dsg_fet_on != now.dsg_fet_on};
+  if (!force && !fets_changed && applied_ && applied_->balancing_mask == now.balancing_mask) {
+    return false;
+  }
+  models::PackInputs& inputs{plant_.mutable_inputs()};  // integrates up to now under the old ones first
+  apply_afe_outputs(now, wiring_, plant_.state().pack, inputs);
+  applied_ = now;
+  return fets_changed;
 }
 
 }  // namespace packsim::afe

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "bms_under_test/afe/analog_inputs.h"
@@ -12,6 +13,10 @@
 #include "sim/scheduler/component.h"
 
 namespace packsim::afe {
+
+// A FET edge changes the current; the chip's comparators see the new current
+// this much later (the emulation samples the pins at instants).
+inline constexpr sim::TimeNs kFetEdgeToPinsNs{sim::kNsPerUs};
 
 // How a bq76952 is wired to a pack on the board.
 struct AfeWiring {
@@ -55,28 +60,41 @@ AnalogInputs compute_analog_inputs(const models::PackState& state, const models:
 void apply_afe_outputs(const AfeOutputs& outputs, const AfeWiring& wiring, const models::PackState& state,
                        models::PackInputs& inputs);
 
-// The chip as a scheduled component: at each instant it reads the plant
-// (already integrated to that instant when registered after it), advances the
-// chip, and drives the plant's inputs for what follows. It also samples the
-// plant every sample_period_ns so the comparator protections see it move.
+// The chip as a scheduled component (register it after the plant). It samples
+// the plant's pins when the chip converts them (each measurement loop), when
+// asked to (a stimulus: a load, a fault, a FET edge reaching the comparators),
+// and at least every sample_period_ns; between samples the chip holds them, as
+// its converters do. After every instant it drives the plant's FETs and bleed
+// currents when they changed.
 class AfeComponent final : public sim::Component {
  public:
-  AfeComponent(Bq76952& afe, sim::PlantComponent& plant, AfeWiring wiring, sim::TimeNs sample_period_ns = sim::kNsPerMs);
+  AfeComponent(Bq76952& afe, sim::PlantComponent& plant, AfeWiring wiring,
+               sim::TimeNs sample_period_ns = sim::kNoEvent);
 
   std::string_view name() const override { return "afe"; }
   sim::TimeNs next_event_ns() const override;
   void advance_to(sim::TimeNs t) override;
 
+  // The pins are sampled afresh at t (a stimulus edge).
+  void sample_at(sim::TimeNs t);
+  // Drives the plant from the chip's outputs if they changed since last applied
+  // (or always, with force). True when a FET changed.
+  bool apply_outputs(bool force = false);
+
   const AfeWiring& wiring() const { return wiring_; }
   const AnalogInputs& last_pins() const { return pins_; }
 
  private:
+  bool sample_due(sim::TimeNs t) const;
+
   Bq76952& afe_;
   sim::PlantComponent& plant_;
   AfeWiring wiring_;
   sim::TimeNs sample_period_ns_;
-  sim::TimeNs last_sample_ns_;
+  sim::TimeNs last_sample_ns_{sim::kNoEvent};
+  sim::TimeNs requested_sample_ns_{sim::kNoEvent};
   AnalogInputs pins_{};
+  std::optional<AfeOutputs> applied_;
 };
 
 }  // namespace packsim::afe

@@ -37,10 +37,15 @@ bq76952_result afe_measurements_read(const bms_hal *hal, const bms_config *confi
   bq76952_result result = bq76952_read_u16(hal, BQ76952_CMD_BATTERY_STATUS, &m.battery_status);
   m.cell_count = config->cell_count;
   m.min_cell_mv = UINT32_MAX;
+  /* One block transfer of all 16 inputs beats 16 addressed reads on the bus. */
+  uint8_t cell_bytes[2u * AFE_CELL_INPUT_COUNT] = {0u};
+  if (result == BQ76952_OK) {
+    result = bq76952_read_block(hal, BQ76952_CMD_CELL1_VOLTAGE, cell_bytes, sizeof cell_bytes);
+  }
   for (uint32_t cell = 0; cell < config->cell_count && result == BQ76952_OK; ++cell) {
     const uint32_t input = afe_cell_input(config->cell_count, cell);
-    int16_t raw = 0;
-    result = bq76952_read_i16(hal, (uint8_t)(BQ76952_CMD_CELL1_VOLTAGE + 2u * input), &raw);
+    const int16_t raw =
+        (int16_t)(uint16_t)((uint16_t)cell_bytes[2u * input] | (uint16_t)((uint16_t)cell_bytes[2u * input + 1u] << 8));
     const uint32_t mv = raw < 0 ? 0u : (uint32_t)raw;
     m.cell_mv[cell] = (uint16_t)mv;
     if (mv < m.min_cell_mv) {

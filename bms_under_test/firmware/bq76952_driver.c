@@ -48,6 +48,10 @@ bq76952_result bq76952_read_u8(const bms_hal *hal, uint8_t command, uint8_t *val
   return read_registers(hal, command, value, 1u);
 }
 
+bq76952_result bq76952_read_block(const bms_hal *hal, uint8_t first_command, uint8_t *data, size_t length) {
+  return read_registers(hal, first_command, data, length);
+}
+
 bq76952_result bq76952_read_u16(const bms_hal *hal, uint8_t command, uint16_t *value) {
   uint8_t bytes[2] = {0u, 0u};
   const bq76952_result result = read_registers(hal, command, bytes, sizeof bytes);

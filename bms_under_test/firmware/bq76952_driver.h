@@ -40,6 +40,9 @@ uint8_t bq76952_transfer_checksum(uint16_t address, const uint8_t *data, size_t 
 bq76952_result bq76952_read_u8(const bms_hal *hal, uint8_t command, uint8_t *value);
 bq76952_result bq76952_read_u16(const bms_hal *hal, uint8_t command, uint16_t *value);
 bq76952_result bq76952_read_i16(const bms_hal *hal, uint8_t command, int16_t *value);
+/* Consecutive direct commands in one transaction (the chip auto-increments the
+ * register address): e.g. all 16 cell voltages, 32 bytes from 0x14. */
+bq76952_result bq76952_read_block(const bms_hal *hal, uint8_t first_command, uint8_t *data, size_t length);
 
 /* Direct-command write of a 16-bit register (e.g. Alarm Enable). */
 bq76952_result bq76952_write_u16(const bms_hal *hal, uint8_t command, uint16_t value);

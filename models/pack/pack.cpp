@@ -199,12 +199,11 @@ void Pack::step(PackState& state, const PackInputs& inputs, double dt_s) const {
 void Pack::refresh_cache(PackState& state, double dt_s) const {
   const Eigen::Index n = cell_count();
   const Eigen::Index s = series();
-  const int p = parallel();
   PackStepCache& c = state.cache;
   if (c.soc_ref.size() != n) {
     resize_all(n, {&c.soc_ref, &c.ocv_ref_v, &c.ocv_slope_v, &c.hysteresis_v, &c.entropic_v_per_k, &c.r0_ohm,
-                   &c.r1_ohm, &c.r2_ohm, &c.inverse_r1_s, &c.inverse_r2_s, &c.self_discharge_a, &c.hysteresis_per_ampere, &c.plating_onset_a,
-                   &c.capacity_ah, &c.soc_per_as, &c.rc1_decay, &c.rc1_gain_ohm, &c.rc1_mean_first,
+                   &c.r1_ohm, &c.r2_ohm, &c.c1_f, &c.c2_f, &c.charge_as, &c.inverse_r1_s, &c.inverse_r2_s,
+                   &c.self_discharge_a, &c.hysteresis_per_ampere, &c.plating_onset_a, &c.capacity_ah, &c.soc_per_as, &c.rc1_decay, &c.rc1_gain_ohm, &c.rc1_mean_first,
                    &c.rc1_mean_second, &c.rc2_decay, &c.rc2_gain_ohm, &c.rc2_mean_first, &c.rc2_mean_second,
                    &c.short_factor, &c.terminal_ohm, &c.admittance_s, &c.emf_v, &c.group_voltage_per_cell_v,
                    &c.scratch_a, &c.scratch_b, &c.scratch_c, &c.scratch_d, &c.scratch_e});
@@ -212,7 +211,6 @@ void Pack::refresh_cache(PackState& state, double dt_s) const {
     state.group_voltage_v.setZero(s);
   }
   const CellParams& cell = config_.cell;
-  const double gamma = cell.ocv.hysteresis_rate;
   for (Eigen::Index i = 0; i < n; ++i) {
     check_cell_finite(state, i);
     const double total_loss = state.capacity_loss(i);
@@ -234,11 +232,29 @@ void Pack::refresh_cache(PackState& state, double dt_s) const {
     c.inverse_r2_s(i) = 1.0 / op.r2_ohm;
     c.self_discharge_a(i) = self_discharge_current_a(cell.self_discharge, nominal_ah, state.temp_c(i)) *
                             self_discharge_factor()(i) * state.weak_self_discharge_factor(i);
-    c.hysteresis_per_ampere(i) = gamma / charge_as * dt_s;
     c.plating_onset_a(i) = plating_onset_current_a(cell.aging.plating, nominal_ah, state.temp_c(i), state.soc(i));
+    c.c1_f(i) = op.c1_f;
+    c.c2_f(i) = op.c2_f;
+    c.charge_as(i) = charge_as;
+  }
+  c.any_short = (state.short_conductance_s != 0.0).any();
+  c.max_self_discharge_a = c.self_discharge_a.maxCoeff();
+  c.soc_drift_bound = 0.0;
+  c.age_s = 0.0;
+  refresh_step_coefficients(state, dt_s);
+  c.valid = true;
+}
 
-    const RcStep rc1 = rc_step(op.r1_ohm, op.c1_f, dt_s);
-    const RcStep rc2 = rc_step(op.r2_ohm, op.c2_f, dt_s);
+void Pack::refresh_step_coefficients(PackState& state, double dt_s) const {
+  const Eigen::Index n = cell_count();
+  const Eigen::Index s = series();
+  const int p = parallel();
+  PackStepCache& c = state.cache;
+  const double gamma = config_.cell.ocv.hysteresis_rate;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    c.hysteresis_per_ampere(i) = gamma / c.charge_as(i) * dt_s;
+    const RcStep rc1 = rc_step(c.r1_ohm(i), c.c1_f(i), dt_s);
+    const RcStep rc2 = rc_step(c.r2_ohm(i), c.c2_f(i), dt_s);
     c.rc1_decay(i) = rc1.decay;
     c.rc1_gain_ohm(i) = rc1.gain_ohm;
     c.rc1_mean_first(i) = rc1.mean_first;
@@ -247,17 +263,16 @@ void Pack::refresh_cache(PackState& state, double dt_s) const {
     c.rc2_gain_ohm(i) = rc2.gain_ohm;
     c.rc2_mean_first(i) = rc2.mean_first;
     c.rc2_mean_second(i) = rc2.mean_second;
-    c.soc_per_as(i) = dt_s / charge_as;
+    c.soc_per_as(i) = dt_s / c.charge_as(i);
     // The cell over one step is linear in its own current: EMF - Z i, with Z from
     // R0, both RC gains and the OCV falling as charge leaves (implicit in SOC).
-    const double z_internal = op.r0_ohm + rc1.gain_ohm + rc2.gain_ohm + op.ocv_slope_v_per_soc * c.soc_per_as(i);
+    const double z_internal = c.r0_ohm(i) + rc1.gain_ohm + rc2.gain_ohm + c.ocv_slope_v(i) * c.soc_per_as(i);
     const double g_short = state.short_conductance_s(i);
     c.short_factor(i) = 1.0 / (1.0 + z_internal * g_short);
     c.terminal_ohm(i) = z_internal * c.short_factor(i);
     c.admittance_s(i) =
         state.tab_connected(i) > 0.0 ? 1.0 / (c.terminal_ohm(i) + config_.cell_interconnect_ohm) : 0.0;
   }
-  c.any_short = (state.short_conductance_s != 0.0).any();
   c.open_string = false;
   c.pack_source_ohm = config_.series_interconnect_ohm * static_cast<double>(s - 1);
   for (Eigen::Index g = 0; g < s; ++g) {
@@ -271,22 +286,20 @@ void Pack::refresh_cache(PackState& state, double dt_s) const {
   }
   c.max_hysteresis_per_ampere = c.hysteresis_per_ampere.maxCoeff();
   c.max_soc_per_as = c.soc_per_as.maxCoeff();
-  c.max_self_discharge_a = c.self_discharge_a.maxCoeff();
-  c.soc_drift_bound = 0.0;
   c.dt_s = dt_s;
-  c.age_s = 0.0;
-  c.valid = true;
 }
 
 void Pack::substep(PackState& state, const PackInputs& inputs, double h) const {
   PackStepCache& c = state.cache;
-  const bool stale = !c.valid || c.dt_s != h || c.age_s >= options_.parameter_refresh_s * (1.0 - 1e-9) ||
+  const bool stale = !c.valid || c.age_s >= options_.parameter_refresh_s * (1.0 - 1e-9) ||
                      c.soc_drift_bound >= options_.refresh_soc_change;
   if (stale) {
     if (c.valid && c.age_s > 0.0) {
       settle_aging(state);
     }
     refresh_cache(state, h);
+  } else if (c.dt_s != h) {
+    refresh_step_coefficients(state, h);
   }
   const Eigen::Index n = cell_count();
   const Eigen::Index s = series();

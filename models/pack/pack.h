@@ -92,7 +92,12 @@ class Pack {
 
  private:
   void substep(PackState& state, const PackInputs& inputs, double dt_s) const;
+  // Reads every cell's operating point from the tables, then the step coefficients.
   void refresh_cache(PackState& state, double dt_s) const;
+  // The coefficients that depend on the step length only (exponentials of the
+  // RC branches, SOC per ampere, the Thevenin sums): a change of step length
+  // recomputes these and keeps the operating points.
+  void refresh_step_coefficients(PackState& state, double dt_s) const;
   void check_finite(const PackState& state) const;
   void check_cell_finite(const PackState& state, Eigen::Index cell) const;
   void check_cell_index(int cell) const;

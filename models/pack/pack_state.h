@@ -16,8 +16,9 @@ struct PackStepCache {
 
   // Operating point, per cell, at the last refresh.
   Eigen::ArrayXd soc_ref, ocv_ref_v, ocv_slope_v, hysteresis_v, entropic_v_per_k;
-  Eigen::ArrayXd r0_ohm, r1_ohm, r2_ohm, inverse_r1_s, inverse_r2_s, self_discharge_a, plating_onset_a;
+  Eigen::ArrayXd r0_ohm, r1_ohm, r2_ohm, c1_f, c2_f, inverse_r1_s, inverse_r2_s, self_discharge_a, plating_onset_a;
   Eigen::ArrayXd capacity_ah;  // present capacity (variation, weak-cell fault, fade)
+  Eigen::ArrayXd charge_as;    // the same in ampere-seconds
 
   // Step coefficients, per cell, for dt_s.
   Eigen::ArrayXd soc_per_as;  // dt / (3600 Q): SOC drop per ampere over one step

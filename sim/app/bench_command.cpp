@@ -10,6 +10,8 @@
 #include "bms_under_test/afe/adc.h"
 #include "bms_under_test/afe/bq76952.h"
 #include "bms_under_test/afe/register_map.h"
+#include "sim/runner/scenario_runner.h"
+#include "sim/scenario/scenario_loader.h"
 
 namespace packsim::app {
 
@@ -107,6 +109,26 @@ AfeFigures measure_afe(double min_seconds) {
   return figures;
 }
 
+struct LockstepFigure {
+  double simulated_s{0.0};
+  double wall_s{0.0};
+  bool passed{false};
+  std::string error;
+  double rt_factor() const { return wall_s > 0.0 ? simulated_s / wall_s : 0.0; }
+};
+
+// The whole loop: a 16S1P LFP pack, the bq76952 and the reference firmware at
+// their native rates, the inverter on CAN, cycling for `hours` of simulated time.
+LockstepFigure measure_lockstep(double hours) {
+  const scenario::Scenario workload{
+      scenario::validate_scenario(std::string{PACKSIM_BENCH_SCENARIOS_DIR} + "/lockstep_16s_cycling.yaml")};
+  runner::RunOptions options;
+  options.max_time_ns = static_cast<sim::TimeNs>(hours * 3600.0 * 1e9);
+  runner::ScenarioRunner scenario_runner{workload, options};
+  const runner::RunResult result{scenario_runner.run()};
+  return {result.statistics.simulated_s, result.statistics.wall_s, result.passed(), result.error};
+}
+
 }  // namespace
 
 int run_bench_command(const BenchOptions& options, std::ostream& out) {
@@ -115,7 +137,9 @@ int run_bench_command(const BenchOptions& options, std::ostream& out) {
     figures.push_back(measure_plant(reference, options.min_seconds_per_case));
   }
   const AfeFigures afe_figures = measure_afe(options.min_seconds_per_case);
-  char line[160];
+  const LockstepFigure lockstep = measure_lockstep(options.lockstep_hours);
+  const int exit_code = lockstep.passed ? 0 : 1;
+  char line[200];
   if (options.json) {
     out << "{\n  \"plant_step_s\": " << bench::kPlantStepS << ",\n  \"plant_ns_per_cell_step\": {";
     for (std::size_t k = 0; k < figures.size(); ++k) {
@@ -123,10 +147,15 @@ int run_bench_command(const BenchOptions& options, std::ostream& out) {
                     figures[k].ns_per_cell_step);
       out << line;
     }
-    std::snprintf(line, sizeof line, "\n  },\n  \"afe_register_read_ns\": %.3f,\n  \"afe_scan_ns\": %.3f\n}\n",
+    std::snprintf(line, sizeof line, "\n  },\n  \"afe_register_read_ns\": %.3f,\n  \"afe_scan_ns\": %.3f,\n",
                   afe_figures.register_read_ns, afe_figures.scan_ns);
     out << line;
-    return 0;
+    std::snprintf(line, sizeof line,
+                  "  \"lockstep_16s_simulated_s\": %.1f,\n  \"lockstep_16s_wall_s\": %.3f,\n"
+                  "  \"lockstep_16s_rt_factor\": %.0f,\n  \"lockstep_16s_passed\": %s\n}\n",
+                  lockstep.simulated_s, lockstep.wall_s, lockstep.rt_factor(), lockstep.passed ? "true" : "false");
+    out << line;
+    return exit_code;
   }
   out << "plant step at 1 ms, 1C discharge (LFP packs)\n";
   out << "  pack      cells   ns per cell-step   ns per pack step\n";
@@ -140,7 +169,12 @@ int run_bench_command(const BenchOptions& options, std::ostream& out) {
   out << line;
   std::snprintf(line, sizeof line, "  16-cell ADC scan                          %10.2f ns\n", afe_figures.scan_ns);
   out << line;
-  return 0;
+  out << "lockstep loop: 16S1P LFP, bq76952, reference firmware, CAN inverter, 0.5C cycling\n";
+  std::snprintf(line, sizeof line, "  %.1f h simulated in %.2f s wall: x%.0f real time%s\n", lockstep.simulated_s / 3600.0,
+                lockstep.wall_s, lockstep.rt_factor(), lockstep.passed ? "" : " (the workload FAILED its expectations)");
+  out << line;
+  if (!lockstep.error.empty()) out << "  error: " << lockstep.error << '\n';
+  return exit_code;
 }
 
 }  // namespace packsim::app

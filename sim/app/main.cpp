@@ -33,6 +33,10 @@ int main(int argc, char** argv) {
   BenchOptions bench_options;
   CLI::App& bench{*app.add_subcommand("bench", "Measure the headline performance figures")};
   bench.add_flag("--json", bench_options.json, "Print JSON instead of a table");
+  bench.add_option("--lockstep-hours", bench_options.lockstep_hours,
+                   "Simulated hours of the lockstep workload (24 h cycling of a 16S1P pack)")
+      ->check(CLI::Range(0.001, 24.0))
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);

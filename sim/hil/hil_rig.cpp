@@ -48,7 +48,7 @@ HilRig::HilRig(RigOptions options, hal::Firmware firmware)
       options_{std::move(options)},
       firmware_{std::move(firmware)},
       pack_{make_pack(options_)},
-      plant_{pack_, pack_.initial_state(), options_.plant_max_step_ns},
+      plant_{pack_, pack_.initial_state(), options_.plant_max_step_ns, sim::PlantSampling::kOnDemand},
       afe_{afe::Bq76952Config{.seed = options_.afe_seed, .adc = options_.adc}},
       afe_component_{afe_, plant_, afe::AfeWiring::for_series(pack_.series(), pack_.parallel()),
                      options_.afe_sample_period_ns},
@@ -58,7 +58,7 @@ HilRig::HilRig(RigOptions options, hal::Firmware firmware)
       monitor_{scheduler_, plant_, options_.trace_sample_period_ns},
       service_{host_, [this](sim::TimeNs duration) { run_for(duration); }, options_.service} {
   plant_.set_ambient_c(options_.ambient_c);
-  drive_plant_from_afe();  // the chip powers up with its FETs off
+  afe_component_.apply_outputs(true);  // the chip powers up with its FETs off
 
   if (!options_.config_image.empty()) {
     eeprom_.program(options_.config_image);
@@ -100,15 +100,15 @@ std::optional<sim::TimeNs> HilRig::run_until(const std::function<bool()>& condit
 
 // ---- Stimuli ----
 
-void HilRig::stimulus_applied() { monitor_.wake_at(clock_.now() + kStimulusEdgeNs); }
+void HilRig::stimulus_applied() {
+  monitor_.wake_at(clock_.now() + kStimulusEdgeNs);
+  afe_component_.sample_at(clock_.now() + kStimulusEdgeNs);
+}
 
 void HilRig::drive_plant_from_afe() {
-  const models::PowerPath before{plant_.inputs().path};
-  afe::apply_afe_outputs(afe_.outputs(), afe_component_.wiring(), plant_.state().pack, plant_.mutable_inputs());
-  const models::PowerPath& after{plant_.inputs().path};
-  if (before.charge_fet_on != after.charge_fet_on || before.discharge_fet_on != after.discharge_fet_on) {
+  if (afe_component_.apply_outputs()) {
     // The current the new path lets flow reaches the chip's comparators at
-    // once (e.g. FETs closed onto a short), not at its next periodic sample.
+    // once (e.g. FETs closed onto a short), not at its next measurement loop.
     stimulus_applied();
   }
 }
@@ -124,7 +124,7 @@ void HilRig::set_ambient_c(double ambient_c) {
 }
 
 void HilRig::set_cell_temperatures_c(double temp_c) {
-  sim::PlantState state{plant_.state()};
+  sim::PlantState state{plant_.synced_state()};
   state.pack.temp_c.setConstant(temp_c);
   state.pack.cache.valid = false;  // the tables are read again at the new temperature
   plant_.set_state(state);
@@ -132,14 +132,14 @@ void HilRig::set_cell_temperatures_c(double temp_c) {
 }
 
 void HilRig::inject(const models::PlantFault& fault) {
-  sim::PlantState state{plant_.state()};
+  sim::PlantState state{plant_.synced_state()};
   pack_.inject(state.pack, fault);
   plant_.set_state(state);
   stimulus_applied();
 }
 
 void HilRig::clear(models::PlantFaultKind kind, int cell) {
-  sim::PlantState state{plant_.state()};
+  sim::PlantState state{plant_.synced_state()};
   pack_.clear_fault(state.pack, kind, cell);
   plant_.set_state(state);
   stimulus_applied();

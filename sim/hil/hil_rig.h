@@ -34,11 +34,13 @@ struct RigOptions {
   std::optional<models::CellSpread> spread;  // hand-picked cells instead of the seeded spread
   double ambient_c{25.0};
 
-  // Time resolution. The plant is integrated to every instant anyway (the
-  // chip converts every 3 ms, the firmware ticks every 10 ms); these bound
-  // the gaps.
-  sim::TimeNs plant_max_step_ns{10 * sim::kNsPerMs};
-  sim::TimeNs afe_sample_period_ns{sim::kNsPerMs};
+  // Time resolution. The plant is integrated exactly between the instants it
+  // is sampled: each of the chip's measurement loops, each change of its
+  // inputs (load, FETs, balancing, faults, ambient) and at least every
+  // plant_max_step_ns. The chip samples its pins with its conversions and
+  // after stimuli, and also every afe_sample_period_ns when set.
+  sim::TimeNs plant_max_step_ns{sim::kNsPerS};
+  sim::TimeNs afe_sample_period_ns{sim::kNoEvent};
   sim::TimeNs trace_sample_period_ns{sim::kNsPerS};
 
   // The chip: seed of its converter errors and noise, and their sizes.

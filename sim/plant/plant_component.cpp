@@ -7,10 +7,18 @@
 
 namespace packsim::sim {
 
-PlantComponent::PlantComponent(const models::Pack& pack, models::PackState initial, TimeNs max_step_ns)
-    : pack_{pack}, state_{std::move(initial), 0.0, 0}, max_step_ns_{max_step_ns} {
+PlantComponent::PlantComponent(const models::Pack& pack, models::PackState initial, TimeNs max_step_ns,
+                               PlantSampling sampling)
+    : pack_{pack}, state_{std::move(initial), 0.0, 0}, max_step_ns_{max_step_ns}, sampling_{sampling} {
   if (max_step_ns_ <= 0) {
     throw std::invalid_argument{"PlantComponent: the maximum step must be > 0 ns"};
+  }
+}
+
+void PlantComponent::advance_to(TimeNs t) {
+  target_ns_ = std::max(target_ns_, t);
+  if (sampling_ == PlantSampling::kEveryInstant || t >= state_.time_ns + max_step_ns_) {
+    integrate(state_, t);
   }
 }
 

@@ -26,9 +26,10 @@ using scenario::SignalId;
 using scenario::SignalRef;
 
 // Signals always in the trace, whatever the scenario reads.
-constexpr SignalId kBaseSignals[]{SignalId::kPackV,    SignalId::kPackCurrent, SignalId::kSoc,
-                                  SignalId::kMinCellV, SignalId::kMaxCellV,    SignalId::kMaxCellTemp,
-                                  SignalId::kChgFet,   SignalId::kDsgFet};
+constexpr SignalId kBaseSignals[]{SignalId::kPackV,       SignalId::kLoadV,       SignalId::kPackCurrent,
+                                  SignalId::kSoc,         SignalId::kMinCellV,    SignalId::kMaxCellV,
+                                  SignalId::kMinCellTemp, SignalId::kMaxCellTemp, SignalId::kChgFet,
+                                  SignalId::kDsgFet};
 
 bool uses_service(const std::vector<SignalRef>& signals) {
   return std::any_of(signals.begin(), signals.end(), [](const SignalRef& r) {
@@ -385,14 +386,18 @@ RunResult ScenarioRunner::run() {
   trace_.emplace(trace_signals(used_signals(scenario_)));
   can_log_.clear();
   const auto wall_start{std::chrono::steady_clock::now()};
+  const auto stop_clock = [&] {
+    result.statistics.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  };
   try {
     Execution execution{scenario_, options_, *trace_, result};
     execution.run();
+    stop_clock();  // the simulation's own time, not the log's formatting
     can_log_ = execution.can_log();
   } catch (const std::exception& e) {
+    stop_clock();
     result.error = e.what();
   }
-  result.statistics.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return result;
 }
 

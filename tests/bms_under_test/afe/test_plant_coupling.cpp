@@ -57,6 +57,57 @@ struct CoupledRig {
   Host host;
 };
 
+// The loop's sampling: the plant integrated only when sampled, the chip
+// sampling it with its own measurement loop.
+struct SampledRig {
+  SampledRig()
+      : pack{lfp_16s1p(0.6)},
+        afe{testing::ideal_config()},
+        plant{pack, pack.initial_state(), kNsPerS, sim::PlantSampling::kOnDemand},
+        afe_component{afe, plant, AfeWiring::for_series(16)},
+        scheduler{clock},
+        host{afe} {
+    scheduler.add(plant, 0);
+    scheduler.add(afe_component, 1);
+  }
+  models::Pack pack;
+  Bq76952 afe;
+  sim::PlantComponent plant;
+  AfeComponent afe_component;
+  sim::VirtualClock clock;
+  sim::Scheduler scheduler;
+  Host host;
+};
+
+TEST(AfeSampling, ChipSamplesThePlantOncePerMeasurementLoopAndHoldsThePins) {
+  SampledRig rig;
+  rig.host.subcommand(subcommand::kSleepDisable);
+  rig.plant.set_port(models::ConstantCurrent{kOneC});
+  rig.scheduler.run_until(1500 * kNsPerMs);
+  const sim::TimeNs sampled_ns{rig.plant.state().time_ns};
+  // The last sample is the chip's last scan, less than one loop before now,
+  // not every instant.
+  EXPECT_LT(sampled_ns, rig.clock.now());
+  EXPECT_GT(sampled_ns, rig.clock.now() - 64 * kNsPerMs);
+  EXPECT_EQ(rig.afe.state().next_scan_ns - sampled_ns, 57 * kNsPerMs);  // one loop: 19 slots of 3 ms
+  // What the chip holds is the plant at that sample.
+  const AnalogInputs expected{compute_analog_inputs(rig.plant.state().pack, rig.plant.inputs(), AfeWiring::for_series(16))};
+  EXPECT_EQ(rig.afe_component.last_pins(), expected);
+}
+
+TEST(AfeSampling, StimulusIsSampledAtTheRequestedInstant) {
+  SampledRig rig;
+  rig.host.subcommand(subcommand::kSleepDisable);
+  rig.host.subcommand(subcommand::kFetEnable);
+  rig.scheduler.run_until(200 * kNsPerMs);
+  ASSERT_TRUE(rig.plant.inputs().path.discharge_fet_on);
+  rig.plant.set_port(models::ConstantCurrent{2.0 * kOneC});
+  rig.afe_component.sample_at(rig.clock.now() + kNsPerUs);
+  rig.scheduler.run_until(rig.clock.now() + 2 * kNsPerUs);
+  EXPECT_EQ(rig.plant.state().time_ns, 200 * kNsPerMs + kNsPerUs);
+  EXPECT_NEAR(rig.afe_component.last_pins().sense_v, -2.0 * kOneC * 1e-3, 1e-12);
+}
+
 TEST(AfeWiring, SixteenSeriesUsesEveryInput) {
   const AfeWiring wiring{AfeWiring::for_series(16)};
   for (int k = 0; k < 16; ++k) {
