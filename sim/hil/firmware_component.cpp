@@ -50,6 +50,11 @@ void FirmwareComponent::restart() {
   // so the first tick lands one period later, never on a processed instant.
   booted_ = false;
   start_ns_ = host_.now_ns();
+  // A re-flash may bring an image with another tick period.
+  tick_period_ns_ = static_cast<sim::TimeNs>(firmware_.tick_period_ms()) * sim::kNsPerMs;
+  if (tick_period_ns_ <= 0) {
+    throw std::invalid_argument{"FirmwareComponent: '" + firmware_.origin() + "' has no tick period"};
+  }
   boot(start_ns_);
 }
 

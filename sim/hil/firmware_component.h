@@ -26,7 +26,7 @@ class FirmwareComponent final : public sim::Component {
 
   // Boots the firmware again now (the host's clock): host queues cleared,
   // millis() from its offset, bms_init, first tick one period later. Call it
-  // between runs.
+  // between runs. The firmware referred to may have been replaced (a re-flash).
   void restart();
   // Runs after every tick (and after bms_init), e.g. to let the AFE's FET
   // drivers act on the plant at the instant the firmware commands them.

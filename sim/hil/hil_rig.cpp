@@ -44,7 +44,7 @@ models::Pack HilRig::make_pack(const RigOptions& options) {
 }
 
 HilRig::HilRig(RigOptions options, hal::Firmware firmware)
-    : origin_claim_{firmware.origin()},
+    : origin_claim_{std::in_place, firmware.origin()},
       options_{std::move(options)},
       firmware_{std::move(firmware)},
       pack_{make_pack(options_)},
@@ -96,6 +96,20 @@ std::optional<sim::TimeNs> HilRig::run_until(const std::function<bool()>& condit
     return result.reached_ns;
   }
   return std::nullopt;
+}
+
+void HilRig::reflash(hal::Firmware firmware) {
+  if (firmware.origin() != firmware_.origin()) {
+    origin_claim_.reset();
+    try {
+      origin_claim_.emplace(firmware.origin());
+    } catch (...) {
+      origin_claim_.emplace(firmware_.origin());  // the old image keeps running
+      throw;
+    }
+  }
+  firmware_ = std::move(firmware);  // the component refers to this member
+  firmware_component_.restart();
 }
 
 // ---- Stimuli ----

@@ -121,6 +121,10 @@ class HilRig {
   void force_charger_detect(std::optional<bool> level);
   // Re-flash / power cycle of the BMS's MCU; the pack and the chip keep their state.
   void restart_firmware() { firmware_component_.restart(); }
+  // Re-flash with another image, which boots now on the same board (HAL host,
+  // EEPROM, bus); the pack and the chip keep their state. Refused like the
+  // constructor when that image's origin already runs in another rig.
+  void reflash(hal::Firmware firmware);
 
   // ---- Observation ----
   const models::PackState& pack_state() const { return plant_.state().pack; }
@@ -157,7 +161,7 @@ class HilRig {
   void stimulus_applied();
   void drive_plant_from_afe();
 
-  FirmwareOriginClaim origin_claim_;
+  std::optional<FirmwareOriginClaim> origin_claim_;
   RigOptions options_;
   hal::Firmware firmware_;
   sim::VirtualClock clock_;

@@ -98,6 +98,7 @@ class ScenarioRunner::Execution {
     scenario::apply_config_overrides(s.firmware.config, firmware_config);
     rig_options.config_image = hil::config_eeprom_image(firmware_config);
 
+    image_ = s.firmware.image;
     const bool reference{s.firmware.image.is_reference()};
     hal::Firmware firmware{reference ? hil::reference_firmware() : hal::load_firmware(s.firmware.image.path)};
     rig_ = std::make_unique<hil::HilRig>(std::move(rig_options), std::move(firmware));
@@ -276,10 +277,11 @@ class ScenarioRunner::Execution {
           } else if constexpr (std::is_same_v<T, scenario::Service>) {
             service(index, step, a);
           } else if constexpr (std::is_same_v<T, scenario::Reflash>) {
-            if (a.firmware && a.firmware->path != s_.firmware.image.path) {
-              step_failure(index, step, "reflashing another firmware image is not supported yet");
+            if (a.firmware && a.firmware->path != image_.path) {
+              reflash(index, step, *a.firmware);
+            } else {
+              rig_->restart_firmware();
             }
-            rig_->restart_firmware();
             sampler_->raise(SignalId::kFirmwareRestarted);
           }
         },
@@ -289,6 +291,18 @@ class ScenarioRunner::Execution {
     if (terminals_open_after) set_port(models::OpenCircuit{});
     sampler_->raise(SignalId::kStepEnded, index);
     check_now(true);
+  }
+
+  void reflash(int index, const scenario::Step& step, const scenario::FirmwareImage& image) {
+    try {
+      rig_->reflash(image.is_reference() ? hil::reference_firmware() : hal::load_firmware(image.path));
+    } catch (const std::exception& e) {
+      // The old image keeps running (a programmer that fails verification).
+      step_failure(index, step, std::string{"re-flash refused: "} + e.what());
+      return;
+    }
+    image_ = image;
+    sampler_->set_reference_firmware(image.is_reference());
   }
 
   void bus(const scenario::BusAction& action) {
@@ -368,6 +382,7 @@ class ScenarioRunner::Execution {
   std::vector<ExpectationMonitor> monitors_;
   std::vector<ExpectationResult> step_failures_;
   std::vector<PendingAction> pending_;
+  scenario::FirmwareImage image_;  // what runs now
   bool poll_service_{false};
   bool ambient_overridden_{false};
   int port_generation_{0};

@@ -31,6 +31,8 @@ class SignalSampler {
 
   // The last JBD 0x03 answer, which the service.* signals read.
   void set_service_info(const jbd_basic_info& info) { service_info_ = info; }
+  // After a re-flash: only the reference firmware's state is observable.
+  void set_reference_firmware(bool reference_firmware) { reference_firmware_ = reference_firmware; }
   double ambient_c() const { return ambient_c_; }
   void set_ambient_c(double ambient_c) { ambient_c_ = ambient_c; }
 

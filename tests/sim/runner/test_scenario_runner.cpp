@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "sim/scenario/scenario_loader.h"
@@ -113,6 +116,41 @@ TEST(ScenarioRunner, TraceHasTimeAndTheSignalsTheScenarioUses) {
   for (const char* column : {"min_cell_v", "dsg_fet", "firmware_state", "service.cell_undervoltage"}) {
     EXPECT_NE(header.find(column), std::string::npos) << column << " missing from " << header;
   }
+}
+
+// A re-flash with another image mid-run: the pack and the chip keep their
+// state, the new image boots on the same board, and flashing the reference
+// back brings its state machine back to normal.
+TEST(ScenarioRunner, ReflashSwapsTheImageMidRunAndBack) {
+  const std::filesystem::path dir{std::filesystem::temp_directory_path() / "packsim_reflash_swap"};
+  std::filesystem::create_directories(dir);
+  const std::string path{(dir / "swap.yaml").string()};
+  std::ofstream{path} << "name: swap\ndescription: reference, then the minimal image, then the reference\nseed: 3\n"
+                         "pack: {file: " << kRepoDir << "/models/params/packs/lfp_16s1p.yaml, initial_soc: 60 %}\n"
+                         "steps:\n"
+                         "  - rest: 20 s\n"
+                         "  - reflash: {firmware: {path: " << MINIMAL_FIRMWARE_SO << "}}\n"
+                         "  - rest: 20 s\n"
+                         "  - reflash: {firmware: reference}\n"
+                         "  - rest: 20 s\n"
+                         "expect:\n"
+                         "  - name: the reference runs normally before\n"
+                         "    after 15 s: firmware_state == normal\n"
+                         "  - name: and again after it is flashed back\n"
+                         "    at_end: firmware_state == normal\n";
+  ScenarioRunner* runner{nullptr};
+  const RunResult result{run_file(path, &runner)};
+  EXPECT_TRUE(result.passed()) << failures(result);
+  // While the minimal image runs, the reference's state is not observable.
+  const TraceRecorder& trace{runner->trace()};
+  const int state{trace.column(scenario::SignalId::kFirmwareState)};
+  ASSERT_GE(state, 0);
+  bool hidden_while_swapped{false};
+  for (std::size_t row = 0; row < trace.rows(); ++row) {
+    const double t_s{sim::to_seconds(trace.time_ns(row))};
+    if (t_s > 25.0 && t_s < 39.0) hidden_while_swapped = hidden_while_swapped || std::isnan(trace.value(row, state));
+  }
+  EXPECT_TRUE(hidden_while_swapped);
 }
 
 }  // namespace
