@@ -32,14 +32,24 @@ class Ticker final : public Component {
   TimeNs next_{0};
 };
 
+// The plant with a firmware-like ticker on one scheduler, 1 s max step.
+struct TickedPlant {
+  TickedPlant(const models::Pack& pack, PlantSampling sampling)
+      : plant{pack, pack.initial_state(), kNsPerS, sampling}, scheduler{clock} {
+    scheduler.add(plant, 0);
+    scheduler.add(ticker, 1);
+  }
+  PlantComponent plant;
+  VirtualClock clock;
+  Scheduler scheduler;
+  Ticker ticker;
+};
+
 TEST(PlantSampling, OnDemandPlantHoldsItsLastSampleUntilSynced) {
   const models::Pack pack{lfp_16s1p()};
-  PlantComponent plant{pack, pack.initial_state(), kNsPerS, PlantSampling::kOnDemand};
-  VirtualClock clock;
-  Scheduler scheduler{clock};
-  Ticker ticker;
-  scheduler.add(plant, 0);
-  scheduler.add(ticker, 1);
+  TickedPlant rig{pack, PlantSampling::kOnDemand};
+  PlantComponent& plant{rig.plant};
+  Scheduler& scheduler{rig.scheduler};
   plant.set_port(models::ConstantCurrent{kOneC});
   scheduler.run_until(500 * kNsPerMs);
   EXPECT_EQ(plant.state().time_ns, 0);  // 50 ticks, no sample yet
@@ -55,12 +65,9 @@ TEST(PlantSampling, LoadChangeAppliesFromItsInstantInBothModes) {
   double mean_soc[2]{};
   int k{0};
   for (const PlantSampling sampling : {PlantSampling::kEveryInstant, PlantSampling::kOnDemand}) {
-    PlantComponent plant{pack, pack.initial_state(), kNsPerS, sampling};
-    VirtualClock clock;
-    Scheduler scheduler{clock};
-    Ticker ticker;
-    scheduler.add(plant, 0);
-    scheduler.add(ticker, 1);
+    TickedPlant rig{pack, sampling};
+    PlantComponent& plant{rig.plant};
+    Scheduler& scheduler{rig.scheduler};
     plant.set_port(models::ConstantCurrent{kOneC});
     scheduler.run_until(2345 * kNsPerMs);
     plant.set_port(models::ConstantCurrent{-0.5 * kOneC});
@@ -79,12 +86,9 @@ TEST(PlantSampling, OnDemandAndEveryInstantAgreeAtTheEnd) {
   PlantState ends[2];
   int k{0};
   for (const PlantSampling sampling : {PlantSampling::kEveryInstant, PlantSampling::kOnDemand}) {
-    PlantComponent plant{pack, pack.initial_state(), kNsPerS, sampling};
-    VirtualClock clock;
-    Scheduler scheduler{clock};
-    Ticker ticker;
-    scheduler.add(plant, 0);
-    scheduler.add(ticker, 1);
+    TickedPlant rig{pack, sampling};
+    PlantComponent& plant{rig.plant};
+    Scheduler& scheduler{rig.scheduler};
     plant.set_port(models::ConstantCurrent{kOneC});
     scheduler.run_until(60 * kNsPerS);
     ends[k++] = plant.synced_state();
