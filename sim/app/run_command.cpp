@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <ostream>
@@ -120,8 +121,17 @@ int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& 
     runner::RunOptions run_options;
     run_options.seed = options.seed;
     if (terminal) {
-      run_options.progress = [&out, name](double simulated_s) {
-        out << "\r  running " << name << ": " << static_cast<long long>(simulated_s) << " s simulated   " << std::flush;
+      // Simulated time and speed-up, redrawn at most five times a second.
+      using Clock = std::chrono::steady_clock;
+      run_options.progress = [&out, name, start = Clock::now(), last = Clock::time_point{}](double simulated_s) mutable {
+        const Clock::time_point now{Clock::now()};
+        if (now - last < std::chrono::milliseconds{200}) return;
+        last = now;
+        const double wall_s{std::chrono::duration<double>(now - start).count()};
+        char line[200];
+        std::snprintf(line, sizeof line, "\r  running %s: %.0f s simulated, x%.0f real time   ", name.c_str(), simulated_s,
+                      wall_s > 0.0 ? simulated_s / wall_s : 0.0);
+        out << line << std::flush;
       };
     }
     runner::ScenarioRunner scenario_runner{std::move(scenarios[i]), run_options};

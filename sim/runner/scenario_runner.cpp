@@ -158,7 +158,7 @@ class ScenarioRunner::Execution {
       if (t >= next_trace_ns_) next_trace_ns_ = (t / options_.trace_period_ns + 1) * options_.trace_period_ns;
     }
     sampler_->clear_events();
-    if (options_.progress && ++checks_ % 20000 == 0) options_.progress(sim::to_seconds(t));
+    if (options_.progress && ++checks_ % 1000 == 0) options_.progress(sim::to_seconds(t));
   }
 
   // Pending actions due, the ambient profile, the service poll: between checks.

@@ -78,6 +78,24 @@ TEST_F(RunCli, PassingScenarioExitsZeroAndWritesTraceCanLogAndJunit) {
   EXPECT_TRUE(std::filesystem::exists(out_dir() + "/junit.xml"));
 }
 
+// On a terminal (a pty from util-linux's script) the run shows its progress.
+TEST_F(RunCli, OnATerminalAProgressLineShowsSimulatedTimeAndSpeedUp) {
+  if (std::system("command -v script > /dev/null 2>&1") != 0) GTEST_SKIP() << "script(1) not installed";
+  const std::string run{packsim::testing::shell_quote(PACKSIM_BINARY) + " run " +
+                        packsim::testing::shell_quote(kRunnerData + "/near_cutoff.yaml") + " --out " +
+                        packsim::testing::shell_quote(out_dir())};
+  const std::string log{(dir_.path() / "tty.txt").string()};
+  const std::string command{"script -qec " + packsim::testing::shell_quote(run) + " /dev/null > " +
+                            packsim::testing::shell_quote(log) + " 2>&1"};
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  const std::string tty{read_text(log)};
+  const std::size_t line{tty.find("\r  running near cutoff: ")};
+  ASSERT_NE(line, std::string::npos) << tty;
+  const std::string progress{tty.substr(line, tty.find('\r', line + 1) - line)};
+  EXPECT_NE(progress.find(" s simulated, x"), std::string::npos) << progress;
+  EXPECT_NE(progress.find(" real time"), std::string::npos) << progress;
+}
+
 TEST_F(RunCli, FailingExpectationExitsOneAndNamesIt) {
   const Output o{packsim({"run", kRunnerData + "/wrong_expectation.yaml", "--out", out_dir()})};
   EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
