@@ -46,10 +46,12 @@ PlantSample RigMonitor::sample_now() const {
 
 void RigMonitor::advance_to(sim::TimeNs t) {
   last_instant_ns_ = t;
+  bool notable{!wakes_.empty() && *wakes_.begin() <= t};
   wakes_.erase(wakes_.begin(), wakes_.upper_bound(t));
   const models::PowerPath& path{plant_.inputs().path};
   if (!fets_known_ || fet_edges_.back().charge_on != path.charge_fet_on ||
       fet_edges_.back().discharge_on != path.discharge_fet_on) {
+    notable = notable || fets_known_;
     fet_edges_.push_back(FetEdge{t, path.charge_fet_on, path.discharge_fet_on});
     fets_known_ = true;
   }
@@ -59,6 +61,9 @@ void RigMonitor::advance_to(sim::TimeNs t) {
   if (t >= next_sample_ns_) {
     samples_.push_back(sample_now());
     next_sample_ns_ = t + sample_period_ns_;
+  }
+  if (notable && notable_hook_) {
+    notable_hook_(t);
   }
   if (stop_condition_ && stop_condition_()) {
     scheduler_.request_stop("monitor: condition met");

@@ -48,6 +48,10 @@ class RigMonitor final : public sim::Component {
   void wake_at(sim::TimeNs t);
   // Checked after every instant; the run stops at the first instant it holds.
   void set_stop_condition(std::function<bool()> condition) { stop_condition_ = std::move(condition); }
+  // Called at the instants worth a look between periodic samples: a FET edge
+  // and a stimulus reaching the chip's pins (wake_at), e.g. to record a trace
+  // row where a short's current shows for microseconds.
+  void set_notable_instant_hook(std::function<void(sim::TimeNs)> hook) { notable_hook_ = std::move(hook); }
 
   const std::vector<FetEdge>& fet_edges() const { return fet_edges_; }
   const std::vector<PlantSample>& samples() const { return samples_; }
@@ -65,6 +69,7 @@ class RigMonitor final : public sim::Component {
   sim::TimeNs last_instant_ns_{-1};
   std::set<sim::TimeNs> wakes_;
   std::function<bool()> stop_condition_;
+  std::function<void(sim::TimeNs)> notable_hook_;
   bool fets_known_{false};
   std::vector<FetEdge> fet_edges_;
   std::vector<PlantSample> samples_;

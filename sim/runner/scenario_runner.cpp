@@ -108,6 +108,9 @@ class ScenarioRunner::Execution {
       rig_->plant().set_state(state);
     }
     sampler_ = std::make_unique<SignalSampler>(*rig_, reference);
+    // FET edges and stimuli get a trace row at their instant: a short's
+    // current lasts microseconds, far less than a check period.
+    rig_->monitor().set_notable_instant_hook([this](sim::TimeNs t) { trace_.sample(t, *sampler_); });
     sampler_->set_ambient_c(rig_options_ambient(s));
     for (const scenario::Expectation& e : s.expectations) monitors_.emplace_back(e);
   }

@@ -28,9 +28,19 @@ std::string TraceRecorder::csv() const {
   std::string out{"time_s"};
   for (const scenario::SignalRef& ref : signals_) out += "," + signal_name(ref);
   out += '\n';
+  // Milliseconds unless a row needs finer (a FET edge microseconds after a
+  // short): one precision for the whole column, so rows stay distinct.
+  const char* time_format{"%.3f"};
+  for (const sim::TimeNs t : time_ns_) {
+    if (t % sim::kNsPerUs != 0) {
+      time_format = "%.9f";
+      break;
+    }
+    if (t % sim::kNsPerMs != 0) time_format = "%.6f";
+  }
   char text[64];
   for (std::size_t row = 0; row < time_ns_.size(); ++row) {
-    std::snprintf(text, sizeof text, "%.3f", sim::to_seconds(time_ns_[row]));
+    std::snprintf(text, sizeof text, time_format, sim::to_seconds(time_ns_[row]));
     out += text;
     for (std::size_t c = 0; c < signals_.size(); ++c) {
       out += ',';

@@ -118,6 +118,22 @@ TEST(ScenarioRunner, TraceHasTimeAndTheSignalsTheScenarioUses) {
   }
 }
 
+// The short lasts 61 us before the AFE's SCD opens DSG: the trace still shows
+// it, in rows at the stimulus and at the FET edge.
+TEST(ScenarioRunner, TraceShowsAShortsCurrentThatLastsMicroseconds) {
+  ScenarioRunner* runner{nullptr};
+  const RunResult result{run_file(kRepoDir + "/scenarios/short_circuit.yaml", &runner)};
+  EXPECT_TRUE(result.passed()) << failures(result);
+  const TraceRecorder& trace{runner->trace()};
+  const int current{trace.column(scenario::SignalId::kPackCurrent)};
+  ASSERT_GE(current, 0);
+  double peak_a{0.0};
+  for (std::size_t row = 0; row < trace.rows(); ++row) peak_a = std::max(peak_a, trace.value(row, current));
+  EXPECT_GT(peak_a, 200.0);  // 50 mohm on 16 cells of ~8 mohm each: about 275 A
+  // Microsecond rows are told apart in the CSV's time column.
+  EXPECT_NE(trace.csv().find("\n2.000001,"), std::string::npos) << "the stimulus row at 2 s + 1 us";
+}
+
 // A re-flash with another image mid-run: the pack and the chip keep their
 // state, the new image boots on the same board, and flashing the reference
 // back brings its state machine back to normal.
