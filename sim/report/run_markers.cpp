@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "sim/report/failure_time.h"
+#include "sim/clock/virtual_clock.h"
 
 namespace packsim::report {
 
@@ -42,8 +42,8 @@ std::vector<Marker> failure_markers(const runner::RunResult& result) {
   for (std::size_t i = 0; i < result.expectations.size(); ++i) {
     const runner::ExpectationResult& e{result.expectations[i]};
     if (e.passed) continue;
-    const std::optional<double> t_s{failure_time_s(e.detail)};
-    if (!t_s) continue;
+    if (!e.failed_at_ns) continue;
+    const std::optional<double> t_s{sim::to_seconds(*e.failed_at_ns)};
     const std::string number{"#" + std::to_string(i + 1)};
     markers.push_back({*t_s, MarkerKind::kFailure, number, number + " " + e.name + ": failed at " + seconds_text(*t_s)});
   }

@@ -5,7 +5,7 @@
 #include <optional>
 #include <vector>
 
-#include "sim/report/failure_time.h"
+#include "sim/clock/virtual_clock.h"
 #include "sim/report/html_escape.h"
 #include "sim/report/html_page.h"
 #include "sim/report/run_markers.h"
@@ -70,7 +70,8 @@ std::string expectation_table(const runner::RunResult& r) {
       "<th>failed at</th></tr>\n"};
   for (std::size_t i = 0; i < r.expectations.size(); ++i) {
     const runner::ExpectationResult& e{r.expectations[i]};
-    const std::optional<double> failed_at{e.passed ? std::nullopt : failure_time_s(e.detail)};
+    const std::optional<double> failed_at{e.passed || !e.failed_at_ns ? std::nullopt
+                                                                      : std::optional<double>{sim::to_seconds(*e.failed_at_ns)}};
     html += std::string{e.passed ? "<tr>" : "<tr class=\"failed\">"} + "<td class=\"number\">" +
             std::to_string(i + 1) + "</td><td>" + html_escape(e.name) + "<br><code class=\"note\">" +
             html_escape(e.text) + "</code></td><td>" + verdict_badge(e.passed) + "</td><td>" + html_escape(e.detail) +

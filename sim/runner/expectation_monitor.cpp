@@ -34,7 +34,7 @@ bool ExpectationMonitor::check(sim::TimeNs t, const SignalSampler& sampler) {
   switch (e.kind) {
     case ExpectationKind::kNever:
       if ((!e.while_condition || holds(*e.while_condition, sampler)) && holds(c, sampler)) {
-        fail(with_values(c.text + " held at " + format_time(t), c, sampler));
+        fail(t, with_values(c.text + " held at " + format_time(t), c, sampler));
         return true;
       }
       return false;
@@ -42,13 +42,13 @@ bool ExpectationMonitor::check(sim::TimeNs t, const SignalSampler& sampler) {
       if ((!e.while_condition || holds(*e.while_condition, sampler)) && !holds(c, sampler)) {
         std::string detail{with_values(c.text + " did not hold at " + format_time(t), c, sampler)};
         if (e.while_condition) detail += " while " + with_values(e.while_condition->text, *e.while_condition, sampler);
-        fail(std::move(detail));
+        fail(t, std::move(detail));
         return true;
       }
       return false;
     case ExpectationKind::kEventually:
       if (e.time_ns != sim::kNoEvent && t > e.time_ns) {
-        fail(with_values(c.text + " did not hold within " + format_time(e.time_ns).substr(2) + "; at " + format_time(t),
+        fail(t, with_values(c.text + " did not hold within " + format_time(e.time_ns).substr(2) + "; at " + format_time(t),
                          c, sampler));
         return true;
       }
@@ -65,7 +65,7 @@ bool ExpectationMonitor::check(sim::TimeNs t, const SignalSampler& sampler) {
         passed_ = true;
         pass_detail_ = with_values("held at " + format_time(t), c, sampler);
       } else {
-        fail(with_values(c.text + " did not hold at " + format_time(t), c, sampler));
+        fail(t, with_values(c.text + " did not hold at " + format_time(t), c, sampler));
       }
       return true;
     case ExpectationKind::kWithinOf: {
@@ -88,7 +88,7 @@ bool ExpectationMonitor::check(sim::TimeNs t, const SignalSampler& sampler) {
         return true;
       }
       if (t >= deadline) {
-        fail("trigger " + pending_.front().values + ", " +
+        fail(t, "trigger " + pending_.front().values + ", " +
              with_values(c.text + (held ? " held only at " : " still not held at ") + format_time(t), c, sampler) +
              " (deadline " + format_time(deadline).substr(2) + ")");
         return true;
@@ -106,7 +106,7 @@ ExpectationResult ExpectationMonitor::finish(sim::TimeNs end_ns, const SignalSam
       case ExpectationKind::kNever:
       case ExpectationKind::kAlways: passed_ = true; break;
       case ExpectationKind::kEventually:
-        fail(with_values(e.condition.text + " never held; the run ended at " + format_time(end_ns), e.condition,
+        fail(end_ns, with_values(e.condition.text + " never held; the run ended at " + format_time(end_ns), e.condition,
                          sampler));
         break;
       case ExpectationKind::kAtEnd:
@@ -114,18 +114,18 @@ ExpectationResult ExpectationMonitor::finish(sim::TimeNs end_ns, const SignalSam
           passed_ = true;
           pass_detail_ = with_values("held at " + format_time(end_ns), e.condition, sampler);
         } else {
-          fail(with_values(e.condition.text + " did not hold at the end, " + format_time(end_ns), e.condition,
+          fail(end_ns, with_values(e.condition.text + " did not hold at the end, " + format_time(end_ns), e.condition,
                            sampler));
         }
         break;
       case ExpectationKind::kAfter:
-        fail("the run ended at " + format_time(end_ns) + ", before " + format_time(e.time_ns).substr(2));
+        fail(end_ns, "the run ended at " + format_time(end_ns) + ", before " + format_time(e.time_ns).substr(2));
         break;
       case ExpectationKind::kWithinOf:
         if (triggers_ == 0) {
-          fail("trigger " + e.trigger->text + " never held; the run ended at " + format_time(end_ns));
+          fail(end_ns, "trigger " + e.trigger->text + " never held; the run ended at " + format_time(end_ns));
         } else if (!pending_.empty()) {
-          fail("trigger " + pending_.front().values + ", " +
+          fail(end_ns, "trigger " + pending_.front().values + ", " +
                with_values(e.condition.text + " not held before the run ended at " + format_time(end_ns),
                            e.condition, sampler));
         } else {
@@ -134,7 +134,8 @@ ExpectationResult ExpectationMonitor::finish(sim::TimeNs end_ns, const SignalSam
         break;
     }
   }
-  ExpectationResult result{e.name, e.text, !failure_.has_value(), failure_ ? *failure_ : pass_detail_};
+  ExpectationResult result{e.name, e.text, !failure_.has_value(), failure_ ? *failure_ : pass_detail_,
+                           failure_ ? std::optional<std::int64_t>{failed_at_ns_} : std::nullopt};
   return result;
 }
 

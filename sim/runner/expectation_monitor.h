@@ -32,12 +32,16 @@ class ExpectationMonitor {
   }
 
  private:
-  void fail(std::string detail) { failure_ = std::move(detail); }
+  void fail(sim::TimeNs t, std::string detail) {
+    failure_ = std::move(detail);
+    failed_at_ns_ = t;
+  }
 
   const scenario::Expectation& expectation_;
   std::optional<std::string> failure_;
   bool passed_{false};
   std::string pass_detail_;
+  sim::TimeNs failed_at_ns_{0};
   // kWithinOf: triggers waiting for C, and the trigger's previous level.
   struct Trigger {
     sim::TimeNs at_ns;

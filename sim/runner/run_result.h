@@ -2,6 +2,8 @@
 
 // What a scenario run produced: a verdict per expectation and run statistics.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@ struct ExpectationResult {
   std::string text;  // the expectation as written
   bool passed{false};
   std::string detail;  // why it failed (or how it passed), with times and values
+  std::optional<std::int64_t> failed_at_ns;  // the check that decided a failure
 };
 
 struct RunStatistics {

@@ -217,7 +217,7 @@ class ScenarioRunner::Execution {
   void step_failure(int index, const scenario::Step& step, std::string detail) {
     const std::string name{"step " + std::to_string(index + 1) + " (" + step.kind + ")"};
     step_failures_.push_back({name, step.kind + " at line " + std::to_string(step.where.line), false,
-                              std::move(detail) + " at " + format_time(now())});
+                              std::move(detail) + " at " + format_time(now()), now()});
   }
 
   void inject(const scenario::Fault& fault) {

@@ -15,10 +15,10 @@ using testing::count_of;
 TEST(ReportIndex, LinksEachScenarioReportWithItsVerdict) {
   runner::RunResult passed;
   passed.scenario_name = "deep discharge";
-  passed.expectations = {{"a", "at_end: x", true, ""}};
+  passed.expectations = {{"a", "at_end: x", true, "", {}}};
   runner::RunResult failed;
   failed.scenario_name = "cold <charge>";
-  failed.expectations = {{"b", "never: y", false, "held at t=1.00 s"}};
+  failed.expectations = {{"b", "never: y", false, "held at t=1.00 s", 1'000'000'000}};
   const std::string html{
       report_index_html({{passed, "deep_discharge/report.html"}, {failed, "cold charge #2/report.html"}})};
   EXPECT_NE(html.find("1 of 2 scenarios passed"), std::string::npos);

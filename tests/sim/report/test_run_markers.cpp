@@ -11,9 +11,10 @@ namespace {
 
 TEST(RunMarkers, FailedExpectationIsMarkedAtItsInstantWithItsTableNumber) {
   runner::RunResult result;
-  result.expectations = {{"opens", "that: x", true, "held at t=5.00 s"},
-                         {"no deep discharge", "never: y", false, "min_cell_v < 2.0 V held at t=12.50 s"},
-                         {"service", "step", false, "service request failed: timeout"}};
+  result.expectations = {{"opens", "that: x", true, "held at t=5.00 s", {}},
+                         {"no deep discharge", "never: y", false, "min_cell_v < 2.0 V held at t=12.50 s",
+                          12'500'000'000},
+                         {"service", "step", false, "service request failed: timeout", {}}};  // no instant known
   const std::vector<Marker> markers{failure_markers(result)};
   ASSERT_EQ(markers.size(), 1U);
   EXPECT_DOUBLE_EQ(markers[0].t_s, 12.5);

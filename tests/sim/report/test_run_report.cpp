@@ -40,7 +40,7 @@ runner::RunResult passing_result() {
   result.scenario_name = "deep discharge";
   result.scenario_file = "scenarios/deep_discharge.yaml";
   result.expectations = {{"discharge FET opens", "that: dsg_fet off within 3 s of min_cell_v < 2.5 V", true,
-                          "held at t=50.00 s"}};
+                          "held at t=50.00 s", {}}};
   result.statistics = {60.0, 0.02};
   return result;
 }
@@ -87,7 +87,7 @@ TEST(RunReport, SignalsTheRunDidNotRecordAreSaidSo) {
 TEST(RunReport, FailedExpectationShowsItsVerdictTimeAndMarker) {
   runner::RunResult result{passing_result()};
   result.expectations.push_back({"no deep discharge", "never: min_cell_v < 3.2 V", false,
-                                 "min_cell_v < 3.2 V held at t=33.40 s (min_cell_v = 3.1998 V)"});
+                                 "min_cell_v < 3.2 V held at t=33.40 s (min_cell_v = 3.1998 V)", 33'400'000'000});
   const std::string html{report_of(result, discharge_trace())};
   EXPECT_NE(html.find("verdict fail\">FAIL"), std::string::npos);
   EXPECT_NE(html.find("1 of 2 expectations failed"), std::string::npos);
@@ -114,7 +114,7 @@ TEST(RunReport, ScenarioTextIsEscapedEverywhere) {
   runner::RunResult result{passing_result()};
   result.scenario_name = "<img src=x onerror=alert(1)>";
   result.scenario_file = "a&b.yaml";
-  result.expectations = {{"x < 2 & \"y\"", "never: <b>", false, "held at t=1.00 s <i>"}};
+  result.expectations = {{"x < 2 & \"y\"", "never: <b>", false, "held at t=1.00 s <i>", 1'000'000'000}};
   result.error = "</td><script>";
   const std::string html{report_of(result, discharge_trace(), "<script>alert('d')</script>")};
   for (const std::string raw : {"<img", "<script>", "<b>", "<i>", "</td><script>", "a&b", "& \""}) {

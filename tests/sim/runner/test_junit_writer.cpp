@@ -22,10 +22,11 @@ TEST(JunitWriter, EscapesTheFiveXmlSpecialCharacters) {
 TEST(JunitWriter, OneTestsuitePerScenarioOneTestcasePerExpectation) {
   RunResult a;
   a.scenario_name = "deep <discharge>";
-  a.expectations = {{"opens & closes", "that: x", true, ""}, {"never \"low\"", "never: y", false, "at t=1.00 s"}};
+  a.expectations = {{"opens & closes", "that: x", true, "", {}},
+                    {"never \"low\"", "never: y", false, "at t=1.00 s", 1'000'000'000}};
   RunResult b;
   b.scenario_name = "other";
-  b.expectations = {{"ok", "at_end: z", true, ""}};
+  b.expectations = {{"ok", "at_end: z", true, "", {}}};
   const std::string xml{junit_xml({a, b})};
   EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", 0), 0U) << xml;
   EXPECT_EQ(count(xml, "<testsuite "), 2U);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 
+#include "sim/runner/expectation_monitor.h"
 #include "sim/scenario/scenario_loader.h"
 #include "tests/sim/scenario/scenario_test_support.h"
 
@@ -94,6 +95,12 @@ TEST(ScenarioRunner, WrongExpectationFailsWithDetailNamingTriggerAndTime) {
   EXPECT_NE(wrong.detail.find("trigger min_cell_v < 2.5 V at t="), std::string::npos) << wrong.detail;
   EXPECT_NE(wrong.detail.find("dsg_fet = on"), std::string::npos) << wrong.detail;
   EXPECT_NE(wrong.detail.find("deadline"), std::string::npos) << wrong.detail;
+  // The deciding instant is also given as a number (the report's markers use
+  // it): the deadline check, as the detail's last time says.
+  ASSERT_TRUE(wrong.failed_at_ns.has_value());
+  const std::string at{format_time(*wrong.failed_at_ns)};
+  EXPECT_NE(wrong.detail.find(" at " + at), std::string::npos) << at << " in " << wrong.detail;
+  EXPECT_FALSE(result.expectations[0].failed_at_ns.has_value());
 }
 
 TEST(ScenarioRunner, SameScenarioAndSeedGiveByteIdenticalTraces) {
