@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <ostream>
+#include <utility>
 
 #include "common/input_error.h"
 #include "sim/report/report_index.h"
@@ -41,6 +42,22 @@ CLI::App& add_run_command(CLI::App& app, RunOptions& options) {
 namespace {
 
 std::string stem_of(const std::string& path) { return std::filesystem::path{path}.stem().string(); }
+
+// Whether files can be written into dir (created if missing): checked before
+// any run, so a typo in --out does not cost a long run. Empty when fine.
+std::string unwritable_reason(const std::filesystem::path& dir) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) return "cannot create the directory: " + error.message();
+  const std::filesystem::path probe{dir / ".packsim-write-probe"};
+  try {
+    runner::write_file_atomically(probe.string(), "");
+  } catch (const std::exception&) {
+    return "cannot write files there";
+  }
+  std::filesystem::remove(probe, error);
+  return "";
+}
 
 void write_run_report(const std::string& dir, const runner::RunResult& result,
                       const runner::ScenarioRunner& scenario_runner, const RunOptions& options) {
@@ -113,6 +130,15 @@ int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& 
     }
   }
   if (bad_input) return kRunBadInput;
+  const std::string junit{options.junit_path.empty() ? options.out_dir + "/junit.xml" : options.junit_path};
+  for (const auto& [option, dir] : {std::pair<std::string, std::filesystem::path>{"--out", options.out_dir},
+                                    {"--junit", std::filesystem::absolute(junit).parent_path()}}) {
+    const std::string reason{unwritable_reason(dir)};
+    if (!reason.empty()) {
+      err << option << " " << dir.string() << ": " << reason << '\n';
+      return kRunBadInput;
+    }
+  }
 
   const bool terminal{::isatty(STDOUT_FILENO) == 1};
   std::vector<runner::RunResult> results;
@@ -143,7 +169,6 @@ int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& 
     if (options.write_reports) write_run_report(dir, results.back(), scenario_runner, options);
   }
   if (options.write_reports && results.size() > 1) write_report_index(results, options);
-  const std::string junit{options.junit_path.empty() ? options.out_dir + "/junit.xml" : options.junit_path};
   runner::write_file_atomically(junit, runner::junit_xml(results));
   print_table(results, out);
   for (const runner::RunResult& r : results) {

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -108,6 +109,21 @@ TEST_F(RunCli, BadScenarioExitsTwoWithFileLineColumnAndRunsNothing) {
   EXPECT_EQ(o.exit_code, 2) << o.out << o.err;
   EXPECT_NE(o.err.find("bad_unit.yaml:14:"), std::string::npos) << o.err;
   EXPECT_FALSE(std::filesystem::exists(out_dir())) << "a scenario ran although another was invalid";
+}
+
+// A regular file where the output directory should go: refused before running
+// (the parent "directory" is a file even for root).
+TEST_F(RunCli, UnwritableOutputIsBadInputBeforeAnyRun) {
+  const std::string blocker{(dir_.path() / "a_file").string()};
+  std::ofstream{blocker} << "not a directory";
+  const Output o{packsim({"run", kRunnerData + "/near_cutoff.yaml", "--out", blocker + "/out"})};
+  EXPECT_EQ(o.exit_code, 2) << o.out << o.err;
+  EXPECT_NE(o.err.find("--out " + blocker + "/out: cannot create the directory"), std::string::npos) << o.err;
+  EXPECT_EQ(o.out.find("PASS"), std::string::npos) << "ran although the output could not be written";
+  const Output junit{packsim({"run", kRunnerData + "/near_cutoff.yaml", "--out", out_dir(), "--junit",
+                              blocker + "/junit.xml"})};
+  EXPECT_EQ(junit.exit_code, 2) << junit.out << junit.err;
+  EXPECT_NE(junit.err.find("--junit "), std::string::npos) << junit.err;
 }
 
 TEST_F(RunCli, MissingScenarioFileExitsTwo) {
