@@ -44,6 +44,13 @@ ServiceReply<T> carry_error(const ServiceReply<U>& from) {
 
 }  // namespace
 
+void ServiceTool::set_advance(Advance advance) {
+  if (!advance) {
+    throw std::invalid_argument{"ServiceTool::set_advance: needs a way to advance time"};
+  }
+  advance_ = std::move(advance);
+}
+
 ServiceTool::ServiceTool(FirmwareHost& host, Advance advance, Options options)
     : host_{host}, advance_{std::move(advance)}, options_{options} {
   if (!advance_ || options_.poll_period_ns <= 0 || options_.timeout_polls <= 0) {

@@ -83,6 +83,10 @@ class ServiceTool {
   ServiceReply<FirmwareStatus> read_status();                 // 0xF2
   ServiceReply<std::vector<FaultLogEntry>> read_fault_log();  // 0xF1, every page
 
+  // Replaces how time passes during a transaction, e.g. a scenario runner
+  // that keeps checking its expectations while the tool waits for an answer.
+  void set_advance(Advance advance);
+
   const Options& options() const { return options_; }
   const jbd_parser_stats& parser_stats() const { return parser_.stats; }
 

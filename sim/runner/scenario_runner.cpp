@@ -113,6 +113,9 @@ class ScenarioRunner::Execution {
     rig_->monitor().set_notable_instant_hook([this](sim::TimeNs t) { trace_.sample(t, *sampler_); });
     sampler_->set_ambient_c(rig_options_ambient(s));
     for (const scenario::Expectation& e : s.expectations) monitors_.emplace_back(e);
+    // While the service tool waits for an answer (up to its timeout), the
+    // expectations are checked as at any other time.
+    rig_->service().set_advance([this](sim::TimeNs duration) { run_checked(now() + duration); });
   }
 
   void run() {
@@ -178,9 +181,11 @@ class ScenarioRunner::Execution {
         sampler_->set_ambient_c(ambient);
       }
     }
-    if (poll_service_ && now() >= next_service_poll_ns_) {
-      // The transaction itself advances the rig by a few firmware ticks.
+    if (poll_service_ && !in_service_poll_ && now() >= next_service_poll_ns_) {
+      // The transaction itself advances the rig (checked) by a few firmware ticks.
+      in_service_poll_ = true;
       const hil::ServiceReply<jbd_basic_info> reply{rig_->service().read_basic_info()};
+      in_service_poll_ = false;
       if (reply.ok()) sampler_->set_service_info(reply.value);
       next_service_poll_ns_ = now() + options_.service_poll_period_ns;
     }
@@ -193,6 +198,25 @@ class ScenarioRunner::Execution {
     pending_.insert(where, PendingAction{at_ns, std::move(apply)});
   }
 
+  // Runs to the next check instant (at most `end`): the check period's grid,
+  // a pending action, an expectation's deadline; then acts and checks there.
+  void step_to_next_check(sim::TimeNs end) {
+    const sim::TimeNs period{options_.check_period_ns};
+    sim::TimeNs next{std::min((now() / period + 1) * period, end)};
+    if (!pending_.empty()) next = std::min(next, std::max(pending_.front().at_ns, now()));
+    for (const ExpectationMonitor& m : monitors_) {
+      const sim::TimeNs deadline{m.next_deadline_ns()};
+      if (deadline > now()) next = std::min(next, deadline);
+    }
+    rig_->run_until_time(next);
+    process_due();
+    check_now();
+  }
+
+  void run_checked(sim::TimeNs end) {
+    while (now() < end) step_to_next_check(end);
+  }
+
   // Time passes until `for`, `until` or the global limit.
   void advance(sim::TimeNs step_start, const std::optional<sim::TimeNs>& duration,
                const std::optional<scenario::Condition>& until) {
@@ -200,16 +224,7 @@ class ScenarioRunner::Execution {
     if (duration) end = std::min(end, step_start + *duration);
     if (until && holds(*until, *sampler_, now() - step_start)) return;
     while (now() < end) {
-      const sim::TimeNs period{options_.check_period_ns};
-      sim::TimeNs next{std::min((now() / period + 1) * period, end)};
-      if (!pending_.empty()) next = std::min(next, std::max(pending_.front().at_ns, now()));
-      for (const ExpectationMonitor& m : monitors_) {
-        const sim::TimeNs deadline{m.next_deadline_ns()};
-        if (deadline > now()) next = std::min(next, deadline);
-      }
-      rig_->run_until_time(next);
-      process_due();
-      check_now();
+      step_to_next_check(end);
       if (until && holds(*until, *sampler_, now() - step_start)) return;
     }
   }
@@ -387,6 +402,7 @@ class ScenarioRunner::Execution {
   std::vector<PendingAction> pending_;
   scenario::FirmwareImage image_;  // what runs now
   bool poll_service_{false};
+  bool in_service_poll_{false};  // a poll's own checks must not start another
   bool ambient_overridden_{false};
   int port_generation_{0};
   sim::TimeNs next_trace_ns_{0};

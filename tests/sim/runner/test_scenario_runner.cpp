@@ -162,6 +162,30 @@ TEST(ScenarioRunner, TraceShowsAShortsCurrentThatLastsMicroseconds) {
   EXPECT_NE(trace.csv().find("\n2.000001,"), std::string::npos) << "the stimulus row at 2 s + 1 us";
 }
 
+// A service read the firmware never answers (the minimal example firmware has
+// no service port) waits out the tool's 500 ms timeout; expectations are still
+// checked at their own instants meanwhile, not after the wait.
+TEST(ScenarioRunner, ExpectationsAreCheckedWhileAServiceReadWaitsForItsTimeout) {
+  const std::filesystem::path dir{std::filesystem::temp_directory_path() / "packsim_service_wait"};
+  std::filesystem::create_directories(dir);
+  const std::string path{(dir / "wait.yaml").string()};
+  std::ofstream{path} << "name: wait\ndescription: a service read that times out\nseed: 3\n"
+                         "pack: {file: " << kRepoDir << "/models/params/packs/lfp_16s1p.yaml, initial_soc: 60 %}\n"
+                         "firmware: {path: " << MINIMAL_FIRMWARE_SO << "}\n"
+                         "steps:\n"
+                         "  - rest: 1 s\n"
+                         "  - service: {read: status}\n"
+                         "expect:\n"
+                         "  - name: decided at its own instant, inside the wait\n"
+                         "    after 1200 ms: dsg_fet off\n";
+  const RunResult result{run_file(path)};
+  ASSERT_EQ(result.expectations.size(), 2U);  // the expectation, then the timed-out step
+  EXPECT_TRUE(result.expectations[0].passed) << result.expectations[0].detail;
+  EXPECT_NE(result.expectations[0].detail.find("held at t=1.20 s"), std::string::npos) << result.expectations[0].detail;
+  EXPECT_FALSE(result.expectations[1].passed);
+  EXPECT_NE(result.expectations[1].detail.find("at t=1.5"), std::string::npos) << result.expectations[1].detail;
+}
+
 // A re-flash with another image mid-run: the pack and the chip keep their
 // state, the new image boots on the same board, and flashing the reference
 // back brings its state machine back to normal.
