@@ -33,6 +33,17 @@ CLI::App& add_run_command(CLI::App& app, RunOptions& options) {
   run.add_option("--out", options.out_dir, "Directory for the traces, CAN logs and reports")->capture_default_str();
   run.add_option("--junit", options.junit_path, "JUnit XML report (default OUT/junit.xml)");
   run.add_option("--seed", options.seed, "Replaces every scenario's seed");
+  CLI::Option* realtime{run.add_flag(
+      "--realtime", options.realtime,
+      "Pace the loop to the wall clock in 1 ms periods (for rigs), reporting late wake-ups and overruns")};
+  run.add_option("--realtime-speed", options.realtime_speed, "With --realtime: virtual seconds per wall second")
+      ->check(CLI::Range(1e-3, 1e6))
+      ->needs(realtime)
+      ->capture_default_str();
+  run.add_option("--rt-priority", options.rt_priority,
+                 "With --realtime: run under SCHED_FIFO at this priority and lock memory (needs privileges)")
+      ->check(CLI::Range(1, 99))
+      ->needs(realtime);
   run.add_option("--firmware", options.firmware_path,
                  "A firmware shared object (built against bms_hal.h) to run instead of each scenario's");
   run.add_flag_callback("--no-report", [&options] { options.write_reports = false; }, "Write no report.html");
@@ -101,6 +112,14 @@ void print_table(const std::vector<runner::RunResult>& results, std::ostream& ou
                   r.passed() ? "passed" : "FAILED", r.statistics.simulated_s, r.statistics.wall_s,
                   r.statistics.speed_up());
     out << stats;
+    if (const std::optional<sim::PacerStats>& rt{r.statistics.realtime}) {
+      std::snprintf(stats, sizeof stats,
+                    "  paced: %lld waits, %lld overruns, late by %.1f us at most (%.1f us mean)\n",
+                    static_cast<long long>(rt->waits), static_cast<long long>(rt->overruns),
+                    static_cast<double>(rt->max_lateness_ns) / 1e3, rt->mean_lateness_ns / 1e3);
+      out << stats;
+      if (!rt->setup_warning.empty()) out << "  " << rt->setup_warning << '\n';
+    }
   }
 }
 
@@ -146,6 +165,11 @@ int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& 
     const std::string name{scenarios[i].name};
     runner::RunOptions run_options;
     run_options.seed = options.seed;
+    if (options.realtime) {
+      run_options.realtime = sim::PacerOptions{.period_ns = sim::kNsPerMs,
+                                               .speed = options.realtime_speed,
+                                               .fifo_priority = options.rt_priority};
+    }
     if (terminal) {
       // Simulated time and speed-up, redrawn at most five times a second.
       using Clock = std::chrono::steady_clock;

@@ -19,6 +19,9 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;
   std::string firmware_path;  // a firmware .so for every scenario; empty: as each scenario says
   bool write_reports{true};   // OUT/<scenario>/report.html, and OUT/report.html for several scenarios
+  bool realtime{false};       // paced to the wall clock, 1 ms periods
+  double realtime_speed{1.0};  // virtual seconds per wall second when paced
+  int rt_priority{0};          // SCHED_FIFO priority when paced (0: normal scheduling)
 };
 
 // Exit codes of `packsim run`.

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 #include <optional>
+
+#include "sim/clock/realtime_pacer.h"
 #include <string>
 #include <vector>
 
@@ -20,6 +22,7 @@ struct ExpectationResult {
 struct RunStatistics {
   double simulated_s{0.0};
   double wall_s{0.0};
+  std::optional<sim::PacerStats> realtime;  // a run paced to the wall clock
   double speed_up() const { return wall_s > 0.0 ? simulated_s / wall_s : 0.0; }
 };
 

@@ -116,9 +116,11 @@ class ScenarioRunner::Execution {
     // While the service tool waits for an answer (up to its timeout), the
     // expectations are checked as at any other time.
     rig_->service().set_advance([this](sim::TimeNs duration) { run_checked(now() + duration); });
+    if (options.realtime) pacer_ = std::make_unique<sim::RealTimePacer>(*options.realtime);
   }
 
   void run() {
+    if (pacer_) pacer_->start(now());
     sampler_->raise(SignalId::kStart);
     check_now(true);
     for (std::size_t i = 0; i < s_.steps.size() && rig_->now_ns() < options_.max_time_ns; ++i) {
@@ -131,6 +133,7 @@ class ScenarioRunner::Execution {
     results.insert(results.end(), step_failures_.begin(), step_failures_.end());
     result_.expectations = std::move(results);
     result_.statistics.simulated_s = sim::to_seconds(end);
+    if (pacer_) result_.statistics.realtime = pacer_->stats();
   }
 
   std::string can_log() const {
@@ -164,7 +167,8 @@ class ScenarioRunner::Execution {
       if (t >= next_trace_ns_) next_trace_ns_ = (t / options_.trace_period_ns + 1) * options_.trace_period_ns;
     }
     sampler_->clear_events();
-    if (options_.progress && ++checks_ % 1000 == 0) options_.progress(sim::to_seconds(t));
+    // Every 10 s simulated; every check when paced (the callback throttles).
+    if (options_.progress && (++checks_ % 1000 == 0 || pacer_)) options_.progress(sim::to_seconds(t));
   }
 
   // Pending actions due, the ambient profile, the service poll: between checks.
@@ -208,7 +212,16 @@ class ScenarioRunner::Execution {
       const sim::TimeNs deadline{m.next_deadline_ns()};
       if (deadline > now()) next = std::min(next, deadline);
     }
-    rig_->run_until_time(next);
+    if (pacer_) {
+      // Period by period, each slept to its wall deadline.
+      while (now() < next) {
+        const sim::TimeNs slice{std::min(next, pacer_->next_deadline_after(now()))};
+        rig_->run_until_time(slice);
+        pacer_->wait_until(slice);
+      }
+    } else {
+      rig_->run_until_time(next);
+    }
     process_due();
     check_now();
   }
@@ -397,6 +410,7 @@ class ScenarioRunner::Execution {
   RunResult& result_;
   std::unique_ptr<hil::HilRig> rig_;
   std::unique_ptr<SignalSampler> sampler_;
+  std::unique_ptr<sim::RealTimePacer> pacer_;
   std::vector<ExpectationMonitor> monitors_;
   std::vector<ExpectationResult> step_failures_;
   std::vector<PendingAction> pending_;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "sim/clock/realtime_pacer.h"
 #include "sim/clock/virtual_clock.h"
 #include "sim/runner/run_result.h"
 #include "sim/runner/trace_recorder.h"
@@ -26,6 +27,8 @@ struct RunOptions {
   // service.* signals: the JBD 0x03 answer is polled this often, only when used.
   sim::TimeNs service_poll_period_ns{sim::kNsPerS};
   std::optional<std::uint64_t> seed;  // replaces the scenario's
+  // Paced to the wall clock (rigs, demos) instead of as fast as possible.
+  std::optional<sim::PacerOptions> realtime;
   // Called now and then with the simulated time (s), e.g. for a progress line.
   std::function<void(double)> progress;
 };

@@ -126,6 +126,17 @@ TEST_F(RunCli, UnwritableOutputIsBadInputBeforeAnyRun) {
   EXPECT_NE(junit.err.find("--junit "), std::string::npos) << junit.err;
 }
 
+TEST_F(RunCli, RealtimeRunReportsItsPacing) {
+  const Output o{packsim({"run", kRunnerData + "/near_cutoff.yaml", "--out", out_dir(), "--realtime",
+                          "--realtime-speed", "1000"})};
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("  paced: "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find(" overruns, late by "), std::string::npos) << o.out;
+  const Output bad{packsim({"run", kRunnerData + "/near_cutoff.yaml", "--out", out_dir(), "--realtime",
+                            "--realtime-speed", "0"})};
+  EXPECT_EQ(bad.exit_code, 2) << bad.out << bad.err;
+}
+
 TEST_F(RunCli, MissingScenarioFileExitsTwo) {
   const Output o{packsim({"run", kRunnerData + "/no_such_file.yaml", "--out", out_dir()})};
   EXPECT_EQ(o.exit_code, 2) << o.out << o.err;

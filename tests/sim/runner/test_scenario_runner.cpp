@@ -135,6 +135,23 @@ TEST(ScenarioRunner, EveryLibraryScenarioReplaysBitForBit) {
   }
 }
 
+// Paced to the wall clock (here 1000x, so the test stays short), the run
+// computes exactly what it computes unpaced; only its wall time differs.
+TEST(ScenarioRunner, PacingToTheWallClockChangesWhenNotWhat) {
+  ScenarioRunner* runner{nullptr};
+  run_file(kRunnerData + "/near_cutoff.yaml", &runner);
+  const std::string unpaced_trace{runner->trace().csv()};
+  RunOptions paced;
+  paced.realtime = sim::PacerOptions{.period_ns = sim::kNsPerMs, .speed = 1000.0, .fifo_priority = 0};
+  ScenarioRunner paced_runner{scenario::validate_scenario(kRunnerData + "/near_cutoff.yaml"), paced};
+  const RunResult result{paced_runner.run()};
+  EXPECT_TRUE(result.passed()) << failures(result);
+  EXPECT_TRUE(paced_runner.trace().csv() == unpaced_trace);
+  ASSERT_TRUE(result.statistics.realtime.has_value());
+  EXPECT_GE(result.statistics.realtime->waits, 180);  // one a wall millisecond at least
+  EXPECT_GE(result.statistics.wall_s, result.statistics.simulated_s / 1000.0);
+}
+
 TEST(ScenarioRunner, TraceHasTimeAndTheSignalsTheScenarioUses) {
   ScenarioRunner* runner{nullptr};
   run_file(kRunnerData + "/near_cutoff.yaml", &runner);
