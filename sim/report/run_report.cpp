@@ -60,6 +60,14 @@ std::string summary(const RunReportInput& input) {
   html += summary_row("wall time", format("%.2f s", r.statistics.wall_s));
   html += summary_row("speed-up", r.statistics.wall_s > 0.0 ? format("%.0f x real time", r.statistics.speed_up())
                                                               : std::string{"n/a"});
+  if (const std::optional<sim::PacerStats>& rt{r.statistics.realtime}) {
+    char pacing[160];
+    std::snprintf(pacing, sizeof pacing, "%lld waits, %lld overruns, late by %.1f us at most (%.1f us mean)",
+                  static_cast<long long>(rt->waits), static_cast<long long>(rt->overruns),
+                  static_cast<double>(rt->max_lateness_ns) / 1e3, rt->mean_lateness_ns / 1e3);
+    html += summary_row("wall-clock pacing", pacing);
+    if (!rt->setup_warning.empty()) html += summary_row("pacing warning", html_escape(rt->setup_warning));
+  }
   return html + "</table>\n";
 }
 

@@ -96,6 +96,16 @@ TEST(RunReport, FailedExpectationShowsItsVerdictTimeAndMarker) {
       << "a marker in every plot";
 }
 
+TEST(RunReport, APacedRunShowsItsPacing) {
+  runner::RunResult result{passing_result()};
+  result.statistics.realtime = sim::PacerStats{.waits = 6000, .overruns = 2, .max_lateness_ns = 1500,
+                                               .mean_lateness_ns = 40.0, .setup_warning = "SCHED_FIFO refused <x>"};
+  const std::string html{report_of(result, discharge_trace())};
+  EXPECT_NE(html.find("6000 waits, 2 overruns, late by 1.5 us at most (0.0 us mean)"), std::string::npos);
+  EXPECT_NE(html.find("SCHED_FIFO refused &lt;x&gt;"), std::string::npos);
+  EXPECT_EQ(report_of(passing_result(), discharge_trace()).find("wall-clock pacing"), std::string::npos);
+}
+
 TEST(RunReport, FetEdgesAreMarkedInEveryPlot) {
   const std::string html{report_of(passing_result(), discharge_trace())};
   EXPECT_EQ(count_of(html, "<title>DSG off at t=50.00 s</title>"), run_plots({}).size());
