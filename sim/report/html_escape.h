@@ -2,11 +2,12 @@
 
 #include <string>
 
+#include "common/markup_escape.h"
+
 namespace packsim::report {
 
-// Text from a scenario (names, descriptions, details, paths) made safe for
-// HTML element content and quoted attribute values. Control characters other
-// than tab and newline become U+FFFD, which every browser shows as a visible mark.
-std::string html_escape(const std::string& text);
+// Scenario text in report HTML: the same escaping as every other markup the
+// project writes (common/markup_escape.h).
+inline std::string html_escape(const std::string& text) { return escape_markup(text); }
 
 }  // namespace packsim::report

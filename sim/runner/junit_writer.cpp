@@ -2,30 +2,11 @@
 
 #include <cstdio>
 
+#include "common/markup_escape.h"
+
 namespace packsim::runner {
 
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char ch : text) {
-    const auto c{static_cast<unsigned char>(ch)};
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // Control characters other than tab/newline are not allowed in XML 1.0.
-        if (c < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') {
-          out += '?';
-        } else {
-          out += ch;
-        }
-    }
-  }
-  return out;
-}
+std::string xml_escape(const std::string& text) { return escape_markup(text); }
 
 std::string junit_xml(const std::vector<RunResult>& results) {
   std::size_t tests{0};

@@ -10,7 +10,7 @@ namespace {
 
 TEST(HtmlEscape, EscapesMarkupAndQuotes) {
   EXPECT_EQ(html_escape("<script>alert('x')</script> & \"y\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;");
+            "&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;y&quot;");
 }
 
 TEST(HtmlEscape, KeepsUnicodeAndReplacesControlCharacters) {

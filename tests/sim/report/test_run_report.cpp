@@ -131,7 +131,7 @@ TEST(RunReport, ScenarioTextIsEscapedEverywhere) {
     EXPECT_EQ(html.find(raw), std::string::npos) << raw;
   }
   EXPECT_NE(html.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
-  EXPECT_NE(html.find("&lt;script&gt;alert(&#39;d&#39;)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(&apos;d&apos;)&lt;/script&gt;"), std::string::npos);
   EXPECT_NE(html.find("x &lt; 2 &amp; &quot;y&quot;"), std::string::npos);
 }
 

@@ -1,8 +1,8 @@
-#include "sim/report/html_escape.h"
+#include "common/markup_escape.h"
 
-namespace packsim::report {
+namespace packsim {
 
-std::string html_escape(const std::string& text) {
+std::string escape_markup(const std::string& text) {
   std::string out;
   out.reserve(text.size());
   for (const char ch : text) {
@@ -11,9 +11,9 @@ std::string html_escape(const std::string& text) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
+      case '\'': out += "&apos;"; break;
       default:
-        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t' && ch != '\n') {
+        if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') {
           out += "\xEF\xBF\xBD";
         } else {
           out += ch;
@@ -23,4 +23,4 @@ std::string html_escape(const std::string& text) {
   return out;
 }
 
-}  // namespace packsim::report
+}  // namespace packsim
