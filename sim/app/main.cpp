@@ -9,6 +9,7 @@
 #include "sim/app/list_command.h"
 #include "sim/app/plant_command.h"
 #include "sim/app/run_command.h"
+#include "sim/app/serve_command.h"
 #include "sim/app/validate_command.h"
 
 int main(int argc, char** argv) {
@@ -29,6 +30,9 @@ int main(int argc, char** argv) {
 
   RunOptions run_options;
   CLI::App& run{add_run_command(app, run_options)};
+
+  ServeOptions serve_options;
+  CLI::App& serve{add_serve_command(app, serve_options)};
 
   BenchOptions bench_options;
   CLI::App& bench{*app.add_subcommand("bench", "Measure the headline performance figures")};
@@ -62,6 +66,9 @@ int main(int argc, char** argv) {
     }
     if (run.parsed()) {
       return run_run_command(run_options, std::cout, std::cerr);
+    }
+    if (serve.parsed()) {
+      return run_serve_command(serve_options, std::cout, std::cerr);
     }
     if (bench.parsed()) {
       return run_bench_command(bench_options, std::cout);

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace packsim::app {
+
+struct ServeOptions {
+  std::string uart_link;          // empty: no UART pty
+  std::string can_link;           // the PATH of --can slcan:PATH; empty: no CAN pty
+  std::string pack_path;          // empty: the rig's default (lfp_16s1p.yaml)
+  std::optional<double> initial_soc;  // 0..1
+  double ambient_c{25.0};
+  std::string firmware_path;      // a firmware .so; empty: the reference firmware
+  bool inverter{true};            // the rig's own inverter node (its 0x305 heartbeat)
+  double realtime_speed{1.0};     // virtual seconds per wall second
+  std::optional<double> duration_s;  // virtual; none: until SIGINT/SIGTERM/SIGHUP
+};
+
+// Exit codes of `packsim serve`.
+inline constexpr int kServeStopped{0};
+inline constexpr int kServeBadInput{2};
+
+CLI::App& add_serve_command(CLI::App& app, ServeOptions& options);
+
+// HIL mode: runs the rig paced to the wall clock (always: unpaced, the
+// simulation would race ahead of every external tool) with its service UART
+// and CAN bus on ptys, until a signal or the duration. What it serves on out;
+// bad input (a link that cannot be made, a pack, a firmware) on err, exit 2.
+// The links are removed on every exit.
+int run_serve_command(const ServeOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace packsim::app
