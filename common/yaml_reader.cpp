@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <string_view>
@@ -23,15 +22,14 @@ YamlObject::YamlObject(YAML::Node node, std::shared_ptr<const std::string> file,
       source_(std::move(source)) {}
 
 YamlObject YamlObject::load_file(const std::string& path) {
+  SourceFiles files{SourceFiles::disk()};
+  return load_file(path, files);
+}
+
+YamlObject YamlObject::load_file(const std::string& path, SourceFiles& files) {
   auto file = std::make_shared<const std::string>(path);
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) {
-    throw InputError({path, 0, 0}, "cannot open file");
-  }
   // The text is kept so that errors can point inside a scalar (YamlScalar).
-  std::ostringstream contents;
-  contents << stream.rdbuf();
-  auto source = std::make_shared<const std::string>(contents.str());
+  auto source = std::make_shared<const std::string>(files.read(path));
   YAML::Node root;
   try {
     root = YAML::Load(*source);

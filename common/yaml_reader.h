@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/input_error.h"
+#include "common/source_files.h"
 
 namespace packsim {
 // Shortest decimal text of a number, for messages.
@@ -69,6 +70,8 @@ class YamlObject {
 
   // Parses a file; syntax errors and a non-mapping root become InputError.
   static YamlObject load_file(const std::string& path);
+  // The same, reading the text through `files`.
+  static YamlObject load_file(const std::string& path, SourceFiles& files);
   static YamlObject from_node(const YAML::Node& node, std::shared_ptr<const std::string> file);
 
   const std::string& file() const { return *file_; }

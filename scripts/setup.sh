@@ -8,7 +8,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev libspdlog-dev
   pybind11-dev python3-dev python3-pybind11
-  python3-numpy python3-pytest python3-matplotlib
+  python3-numpy python3-pandas python3-pytest python3-matplotlib
   python3-can python3-serial python3-distributed
 )
 

@@ -655,3 +655,55 @@ BMS_FIRMWARE_EXPORT void bms_tick(void) {
 }
 
 const bms_context *bms_firmware_context(void) { return &firmware; }
+
+/* ---- What a host may observe (bms_hal.h, bms_observables_get) ---- */
+
+static const char *const state_names[] = {"startup",           "standby",       "normal", "charge_inhibit",
+                                          "discharge_inhibit", "fault_latched", "sleep"};
+static const char *const afe_power_names[] = {"awake", "sleep", "shutting_down", "shutdown"};
+
+/* BMS_OBSERVABLE_ENUM reads an int. */
+_Static_assert(sizeof(bms_state) == sizeof(int) && sizeof(afe_power_mode) == sizeof(int), "enums are int-sized");
+
+#define OBSERVE(name, unit, type, field, description) \
+  {name, unit, type, &firmware.field, NULL, 0u, description}
+#define OBSERVE_ENUM(name, field, names, description) \
+  {name, "", BMS_OBSERVABLE_ENUM, &firmware.field, names, (uint32_t)(sizeof names / sizeof names[0]), description}
+
+static const bms_observable observables[] = {
+    OBSERVE_ENUM("state", state, state_names, "operating state (bms_state_machine.h)"),
+    OBSERVE("afe_flags", "", BMS_OBSERVABLE_U32, afe_flags, "the chip's Safety Status as BMS_FLAG bits"),
+    OBSERVE("latched_flags", "", BMS_OBSERVABLE_U32, latched_flags, "faults that need a service reset"),
+    OBSERVE("service_lock_flags", "", BMS_OBSERVABLE_U32, service_lock_flags, "FETs the service tool turned off"),
+    OBSERVE("charge_on", "", BMS_OBSERVABLE_I32, charge_on, "charge FET requested on"),
+    OBSERVE("discharge_on", "", BMS_OBSERVABLE_I32, discharge_on, "discharge FET requested on"),
+    OBSERVE_ENUM("afe_power", afe_power, afe_power_names, "what the firmware did to the AFE's power"),
+    OBSERVE("remaining_uah", "uAh", BMS_OBSERVABLE_I32, soc.remaining_uah, "coulomb counter: charge left"),
+    OBSERVE("full_capacity_uah", "uAh", BMS_OBSERVABLE_U32, soc.full_capacity_uah, "learned full capacity"),
+    OBSERVE("cycle_count", "", BMS_OBSERVABLE_U32, soc.cycle_count, "full equivalent cycles counted"),
+    OBSERVE("balancing_cells", "", BMS_OBSERVABLE_U16, balancing.active_cells, "cells bleeding (bit k: cell k+1)"),
+    OBSERVE("min_cell_mv", "mV", BMS_OBSERVABLE_U32, measurements.min_cell_mv, "lowest cell, last measurement"),
+    OBSERVE("max_cell_mv", "mV", BMS_OBSERVABLE_U32, measurements.max_cell_mv, "highest cell, last measurement"),
+    OBSERVE("stack_mv", "mV", BMS_OBSERVABLE_U32, measurements.stack_mv, "stack voltage, last measurement"),
+    OBSERVE("current_into_pack_ma", "mA", BMS_OBSERVABLE_I32, measurements.current_into_pack_ma,
+            "CC2 current, + = charging (TI's sign)"),
+    OBSERVE("max_temperature_dc", "0.1 degC", BMS_OBSERVABLE_I32, measurements.max_temperature_dc,
+            "hottest thermistor"),
+    OBSERVE("min_temperature_dc", "0.1 degC", BMS_OBSERVABLE_I32, measurements.min_temperature_dc,
+            "coldest thermistor"),
+    OBSERVE("afe_consecutive_failures", "", BMS_OBSERVABLE_U32, afe_consecutive_failures,
+            "AFE reads that failed in a row"),
+    OBSERVE("charge_limit_ma", "mA", BMS_OBSERVABLE_U32, limits.charge_current_ma, "charge current limit sent on CAN"),
+    OBSERVE("discharge_limit_ma", "mA", BMS_OBSERVABLE_U32, limits.discharge_current_ma,
+            "discharge current limit sent on CAN"),
+    OBSERVE("inverter_heartbeats", "", BMS_OBSERVABLE_U32, inverter.heartbeats, "inverter heartbeats received"),
+    OBSERVE("comm_loss_factor_permille", "permille", BMS_OBSERVABLE_U32, inverter.factor_permille,
+            "share of the limits left while the inverter is silent"),
+};
+
+BMS_FIRMWARE_EXPORT const bms_observable *bms_observables_get(size_t *count) {
+  if (count != NULL) {
+    *count = sizeof observables / sizeof observables[0];
+  }
+  return observables;
+}

@@ -93,6 +93,40 @@ const bms_firmware_info *bms_firmware_info_get(void);
 int bms_init(const bms_hal *hal);
 void bms_tick(void);
 
+/*
+ * Optional export: variables the firmware lets a host observe, the way an
+ * ECU's measurement variables are read by a calibration tool. A host looks
+ * bms_observables_get up by name (a firmware without it keeps its state
+ * private; no HAL version depends on it) and reads the variables between
+ * ticks, never during one. The table and the variables stay where they are
+ * for as long as the firmware is loaded. Names are lower_snake_case and
+ * unique; the scenario signal `firmware_state` reads an enumeration named
+ * "state" whose value names are the states of bms_state_machine.h
+ * (startup, standby, normal, ...).
+ */
+typedef enum bms_observable_type {
+  BMS_OBSERVABLE_U8 = 0,
+  BMS_OBSERVABLE_U16 = 1,
+  BMS_OBSERVABLE_U32 = 2,
+  BMS_OBSERVABLE_I8 = 3,
+  BMS_OBSERVABLE_I16 = 4,
+  BMS_OBSERVABLE_I32 = 5,
+  BMS_OBSERVABLE_F32 = 6,
+  BMS_OBSERVABLE_ENUM = 7 /* an int-sized C enum: value k is named value_names[k] */
+} bms_observable_type;
+
+typedef struct bms_observable {
+  const char *name;              /* e.g. "soc_permille" */
+  const char *unit;              /* e.g. "mV", "permille"; "" for none */
+  uint32_t type;                 /* a bms_observable_type */
+  const volatile void *address;  /* the variable */
+  const char *const *value_names; /* BMS_OBSERVABLE_ENUM: one name per value; otherwise NULL */
+  uint32_t value_name_count;
+  const char *description;       /* one line, for tools; may be NULL */
+} bms_observable;
+
+const bms_observable *bms_observables_get(size_t *count);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,8 +8,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "bms_under_test/hal/bms_hal.h"
 
@@ -20,6 +22,8 @@ struct FirmwareEntryPoints {
   const bms_firmware_info* (*firmware_info_get)(){nullptr};
   int (*init)(const bms_hal*){nullptr};
   void (*tick)(){nullptr};
+  // Optional (bms_hal.h): the firmware's observable variables.
+  const bms_observable* (*observables_get)(std::size_t*){nullptr};
 };
 
 // The shared object is missing, is not a shared object, lacks an export, or
@@ -30,12 +34,13 @@ class FirmwareLoadError : public std::runtime_error {
 };
 
 struct FirmwareLoadOptions {
-  // Load into a new link-map namespace (dlmopen LM_ID_NEWLM), so two
-  // simulations in one process each get their own copy of the firmware's
-  // static state. glibc allows only a handful of namespaces per process, and
-  // an AddressSanitizer build cannot use it (the namespace would get a second
-  // ASan runtime).
-  bool private_namespace{false};
+  // Load a private copy of the shared object, so that several rigs in one
+  // process each get their own instance of the firmware's static state (a
+  // firmware holds one context, as on its MCU). The file is copied to a
+  // uniquely named temporary, loaded from there and unlinked at once: the
+  // dynamic loader sees a new library each time. Unlike a dlmopen namespace
+  // it has no per-process limit and works under AddressSanitizer.
+  bool private_copy{false};
 };
 
 // The reason a firmware's self-description rules it out for this host, or ""
@@ -55,6 +60,15 @@ class Firmware {
   const bms_firmware_info& info() const { return *info_; }
   // The path of the shared object, or the name given to a linked-in firmware.
   const std::string& origin() const { return origin_; }
+  // Which static state this firmware runs on: equal for two Firmwares that
+  // share it (the same linked-in firmware, the same shared object loaded
+  // twice), distinct for private copies.
+  std::string instance_key() const;
+  // The variables the firmware lets a host observe (bms_observables_get);
+  // empty when it exports none.
+  std::span<const bms_observable> observables() const { return observables_; }
+  // The observable of that name, or nullptr.
+  const bms_observable* find_observable(std::string_view name) const;
   std::uint32_t tick_period_ms() const { return info_->tick_period_ms; }
   // Calls bms_init; `hal` must outlive every later tick (bms_hal.h).
   int init(const bms_hal& hal) const { return entry_points_.init(&hal); }
@@ -69,7 +83,14 @@ class Firmware {
   FirmwareEntryPoints entry_points_;
   const bms_firmware_info* info_{nullptr};
   std::string origin_;
+  std::span<const bms_observable> observables_;
 };
+
+// Reads an observable's current value as a number (an enumeration's index).
+double observable_value(const bms_observable& observable);
+// An enumeration's name for its current value; "" when it has no names or
+// the value has none.
+std::string_view observable_value_name(const bms_observable& observable);
 
 // dlopen (RTLD_NOW | RTLD_LOCAL), the three exports, the version check.
 // Throws FirmwareLoadError.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/source_files.h"
+
 #include <string>
 #include <vector>
 
@@ -109,5 +111,7 @@ struct CellParams {
 // Loads and validates a cell parameter file; refuses unknown keys, missing
 // fields, non-monotonic axes and impossible values with InputError (file:line:col).
 CellParams load_cell_params(const std::string& path);
+// The same, reading through `files` (common/source_files.h).
+CellParams load_cell_params(const std::string& path, SourceFiles& files);
 
 }  // namespace packsim::models

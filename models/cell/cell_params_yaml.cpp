@@ -220,7 +220,12 @@ AgingParams read_aging(const YamlObject& aging) {
 }  // namespace
 
 CellParams load_cell_params(const std::string& path) {
-  const YamlObject root = YamlObject::load_file(path);
+  SourceFiles files{SourceFiles::disk()};
+  return load_cell_params(path, files);
+}
+
+CellParams load_cell_params(const std::string& path, SourceFiles& files) {
+  const YamlObject root = YamlObject::load_file(path, files);
   CellParams cell;
   cell.name = text(root, "name");
   cell.chemistry = text(root, "chemistry");

@@ -37,5 +37,7 @@ struct PackConfig {
 // Loads a pack file; its `cell` key names a cell parameter file, relative to
 // the pack file. Errors are InputError with file:line:col.
 PackConfig load_pack_config(const std::string& path);
+// The same, reading both files through `files` (common/source_files.h).
+PackConfig load_pack_config(const std::string& path, SourceFiles& files);
 
 }  // namespace packsim::models

@@ -29,14 +29,13 @@ CellVariation read_variation(const YamlObject& variation) {
 }
 
 // `cell` is relative to the pack file's directory, so a pack and its cell move together.
-std::string resolve_cell_path(const YamlObject& root, const std::string& pack_path) {
+std::string resolve_cell_path(const YamlObject& root, const std::string& pack_path, const SourceFiles& files) {
   const std::string cell = root.string("cell");
   if (cell.empty()) {
     root.fail_at("cell", "expected the path of a cell parameter file");
   }
   const std::filesystem::path resolved = (std::filesystem::path(pack_path).parent_path() / cell).lexically_normal();
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(resolved, error)) {
+  if (!files.is_regular_file(resolved.string())) {
     root.fail_at("cell", "no cell parameter file at '" + resolved.string() + "'");
   }
   return resolved.string();
@@ -86,13 +85,18 @@ AgingHistory read_pre_aging(const YamlObject& root) {
 }  // namespace
 
 PackConfig load_pack_config(const std::string& path) {
-  const YamlObject root = YamlObject::load_file(path);
+  SourceFiles files{SourceFiles::disk()};
+  return load_pack_config(path, files);
+}
+
+PackConfig load_pack_config(const std::string& path, SourceFiles& files) {
+  const YamlObject root = YamlObject::load_file(path, files);
   PackConfig pack;
   pack.name = root.string("name");
   if (pack.name.empty()) {
     root.fail_at("name", "expected non-empty text");
   }
-  pack.cell_params_path = resolve_cell_path(root, path);
+  pack.cell_params_path = resolve_cell_path(root, path, files);
 
   const YamlObject topology = root.child("topology");
   pack.series = static_cast<int>(topology.integer("series", 1, kMaxSeries));
@@ -126,7 +130,7 @@ PackConfig load_pack_config(const std::string& path) {
 
   // Last, so the pack file's own mistakes are reported before the cell file's; errors
   // from the cell file carry that file's name and position.
-  pack.cell = load_cell_params(pack.cell_params_path);
+  pack.cell = load_cell_params(pack.cell_params_path, files);
   return pack;
 }
 

@@ -13,7 +13,7 @@
 
 #include "common/input_error.h"
 #include "sim/report/report_index.h"
-#include "sim/report/run_report.h"
+#include "sim/report/run_outputs.h"
 #include "sim/runner/atomic_file.h"
 #include "sim/runner/junit_writer.h"
 #include "sim/runner/scenario_runner.h"
@@ -68,15 +68,6 @@ std::string unwritable_reason(const std::filesystem::path& dir) {
   }
   std::filesystem::remove(probe, error);
   return "";
-}
-
-void write_run_report(const std::string& dir, const runner::RunResult& result,
-                      const runner::ScenarioRunner& scenario_runner, const RunOptions& options) {
-  const scenario::Scenario& s{scenario_runner.scenario()};
-  const report::RunReportInput input{result, s.description, options.seed.value_or(s.seed),
-                                     s.firmware.image.is_reference() ? "reference" : s.firmware.image.path,
-                                     report::trace_table_of(scenario_runner.trace())};
-  runner::write_file_atomically(dir + "/report.html", report::run_report_html(input));
 }
 
 void write_report_index(const std::vector<runner::RunResult>& results, const RunOptions& options) {
@@ -188,9 +179,8 @@ int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& 
     results.push_back(scenario_runner.run());
     if (terminal) out << "\r\033[K" << std::flush;
     const std::string dir{(std::filesystem::path{options.out_dir} / stem_of(options.scenario_paths[i])).string()};
-    runner::write_file_atomically(dir + "/trace.csv", scenario_runner.trace().csv());
-    runner::write_file_atomically(dir + "/can.log", scenario_runner.can_log());
-    if (options.write_reports) write_run_report(dir, results.back(), scenario_runner, options);
+    report::write_run_outputs(dir, results.back(), scenario_runner,
+                              options.seed.value_or(scenario_runner.scenario().seed), options.write_reports);
   }
   if (options.write_reports && results.size() > 1) write_report_index(results, options);
   runner::write_file_atomically(junit, runner::junit_xml(results));

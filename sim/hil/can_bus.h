@@ -55,6 +55,7 @@ class CanBus {
 
   const std::vector<CanRecord>& records() const { return records_; }
   std::string_view node_name(std::size_t index) const;
+  std::size_t node_count() const { return nodes_.size(); }
   // Records from `first` on with the given identifier.
   std::vector<CanRecord> records_with_id(std::uint32_t id, std::size_t first = 0) const;
 

@@ -20,7 +20,7 @@ FirmwareOriginClaim::FirmwareOriginClaim(std::string origin) : origin_{std::move
   const std::lock_guard<std::mutex> lock{live_origins_mutex};
   if (!live_origins.insert(origin_).second) {
     throw std::logic_error{"HilRig: firmware '" + origin_ +
-                           "' already runs in another rig of this process (it has one static context)"};
+                           "' already runs in another rig of this process (it has one static context; load a private copy for each rig)"};
   }
 }
 
@@ -44,7 +44,7 @@ models::Pack HilRig::make_pack(const RigOptions& options) {
 }
 
 HilRig::HilRig(RigOptions options, hal::Firmware firmware)
-    : origin_claim_{std::in_place, firmware.origin()},
+    : origin_claim_{std::in_place, firmware.instance_key()},
       options_{std::move(options)},
       firmware_{std::move(firmware)},
       pack_{make_pack(options_)},
@@ -99,12 +99,12 @@ std::optional<sim::TimeNs> HilRig::run_until(const std::function<bool()>& condit
 }
 
 void HilRig::reflash(hal::Firmware firmware) {
-  if (firmware.origin() != firmware_.origin()) {
+  if (firmware.instance_key() != firmware_.instance_key()) {
     origin_claim_.reset();
     try {
-      origin_claim_.emplace(firmware.origin());
+      origin_claim_.emplace(firmware.instance_key());
     } catch (...) {
-      origin_claim_.emplace(firmware_.origin());  // the old image keeps running
+      origin_claim_.emplace(firmware_.instance_key());  // the old image keeps running
       throw;
     }
   }

@@ -146,6 +146,7 @@ class HilRig {
   FirmwareHost& host() { return host_; }
   const FirmwareHost& host() const { return host_; }
   FirmwareComponent& firmware() { return firmware_component_; }
+  const FirmwareComponent& firmware() const { return firmware_component_; }
   InverterNode& inverter() { return inverter_; }
   const InverterNode& inverter() const { return inverter_; }
   CanBus& can_bus() { return can_bus_; }

@@ -19,7 +19,7 @@ inline constexpr const char* kReferenceFirmwareOrigin{"reference"};
 
 // The statically linked reference BMS (one static context per process).
 inline hal::Firmware reference_firmware() {
-  return hal::wrap_firmware({bms_firmware_info_get, bms_init, bms_tick}, kReferenceFirmwareOrigin);
+  return hal::wrap_firmware({bms_firmware_info_get, bms_init, bms_tick, bms_observables_get}, kReferenceFirmwareOrigin);
 }
 
 inline bms_config reference_default_config() { return *bms_config_default(); }

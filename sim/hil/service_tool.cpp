@@ -60,6 +60,16 @@ ServiceTool::ServiceTool(FirmwareHost& host, Advance advance, Options options)
 }
 
 ServiceReply<jbd_response> ServiceTool::transact(const jbd_request& request) {
+  if (in_transaction_) {
+    throw std::logic_error{"ServiceTool: a request was started while another waits for its answer"};
+  }
+  // Cleared however the wait ends (an answer, a timeout, an interrupted run).
+  struct Busy {
+    bool& flag;
+    explicit Busy(bool& f) : flag{f} { flag = true; }
+    ~Busy() { flag = false; }
+  } busy{in_transaction_};
+  background_.pending = false;  // its answer would be taken with the stray bytes
   ServiceReply<jbd_response> reply;
   (void)host_.uart_take_from_firmware();  // nothing from before this request is its answer
   jbd_parser_init(&parser_, JBD_PARSE_RESPONSES);
@@ -98,6 +108,51 @@ ServiceReply<jbd_response> ServiceTool::transact(const jbd_request& request) {
   reply.detail = "no answer to command " + hex(request.command) + " within " +
                  std::to_string(options_.timeout_polls) + " polls of " +
                  std::to_string(options_.poll_period_ns / sim::kNsPerMs) + " ms";
+  return reply;
+}
+
+bool ServiceTool::begin_basic_info() {
+  if (in_transaction_ || background_.pending) return false;
+  jbd_request request{};
+  jbd_encode_read_request(JBD_CMD_BASIC_INFO, &request);
+  std::uint8_t frame[JBD_MAX_FRAME_LEN];
+  const std::size_t frame_len{jbd_encode_request_frame(&request, frame, sizeof frame)};
+  (void)host_.uart_take_from_firmware();  // nothing from before this request is its answer
+  if (frame_len == 0 || host_.uart_send_to_firmware({frame, frame_len}) != frame_len) return false;
+  jbd_parser_init(&background_.parser, JBD_PARSE_RESPONSES);
+  background_.pending = true;
+  background_.deadline_ns = host_.now_ns() + options_.timeout_polls * options_.poll_period_ns;
+  return true;
+}
+
+std::optional<ServiceReply<jbd_basic_info>> ServiceTool::collect_basic_info() {
+  if (!background_.pending) return std::nullopt;
+  const std::vector<std::uint8_t> bytes{host_.uart_take_from_firmware()};
+  std::size_t offset{0};
+  std::size_t used{0};
+  while (jbd_parser_feed(&background_.parser, bytes.data() + offset, bytes.size() - offset, &used)) {
+    offset += used;
+    jbd_response response{};
+    const jbd_result decoded{
+        jbd_decode_response_frame(background_.parser.frame, background_.parser.frame_len, &response)};
+    if (decoded != JBD_OK || response.command != JBD_CMD_BASIC_INFO) continue;
+    background_.pending = false;
+    ServiceReply<jbd_basic_info> reply;
+    reply.answered_ns = host_.now_ns();
+    if (response.status == JBD_STATUS_ERROR) {
+      reply.error = ServiceError::kErrorStatus;
+      reply.detail = "command 0x03 answered with status 0x80";
+    } else if (const jbd_result result{jbd_decode_basic_info(&response, &reply.value)}; result != JBD_OK) {
+      reply.error = ServiceError::kMalformed;
+      reply.detail = jbd_result_name(result);
+    }
+    return reply;
+  }
+  if (host_.now_ns() < background_.deadline_ns) return std::nullopt;
+  background_.pending = false;
+  ServiceReply<jbd_basic_info> reply;
+  reply.error = ServiceError::kTimeout;
+  reply.detail = "no answer to command 0x03 in the background";
   return reply;
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,6 +89,22 @@ class ServiceTool {
   void set_advance(Advance advance);
 
   const Options& options() const { return options_; }
+  // A request is waiting for its answer: time passes inside it, and whoever
+  // advances time must not start another on the same UART meanwhile.
+  bool in_transaction() const { return in_transaction_; }
+
+  // ---- A basic-info read in the background ----
+  // For a logger that polls while the run goes on (the runner's service.*
+  // signals): the request is sent now and its answer picked up by later
+  // calls to collect_basic_info(), as time passes by other means; nothing
+  // here advances time. A blocking request started meanwhile takes the UART
+  // and abandons the background read.
+  // False when it cannot be sent (UART full, a request pending).
+  bool begin_basic_info();
+  bool basic_info_pending() const { return background_.pending; }
+  // The answer once complete, a timeout once the poll budget has passed
+  // (timeout_polls x poll_period_ns after the request), or nullopt meanwhile.
+  std::optional<ServiceReply<jbd_basic_info>> collect_basic_info();
   const jbd_parser_stats& parser_stats() const { return parser_.stats; }
 
  private:
@@ -98,6 +115,12 @@ class ServiceTool {
   Advance advance_;
   Options options_;
   jbd_parser parser_{};
+  bool in_transaction_{false};
+  struct Background {
+    bool pending{false};
+    sim::TimeNs deadline_ns{0};
+    jbd_parser parser{};
+  } background_;
 };
 
 }  // namespace packsim::hil

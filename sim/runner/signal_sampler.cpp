@@ -6,7 +6,6 @@
 
 #include "bms_under_test/afe/protections.h"
 #include "bms_under_test/bus/pylontech_can.h"
-#include "bms_under_test/firmware/bms_context.h"
 #include "sim/scenario/faults.h"
 
 namespace packsim::runner {
@@ -52,10 +51,7 @@ double SignalSampler::value(const scenario::SignalRef& ref) const {
     case SignalId::kAmbient: return ambient_c_;
     case SignalId::kChgFet: return rig_.charge_fet_on() ? 1.0 : 0.0;
     case SignalId::kDsgFet: return rig_.discharge_fet_on() ? 1.0 : 0.0;
-    case SignalId::kFirmwareState:
-      // Before bms_init the static context still holds an earlier run's state.
-      if (!reference_firmware_ || !rig_.firmware().booted()) return kNan;
-      return static_cast<double>(bms_firmware_context()->state);
+    case SignalId::kFirmwareState: return firmware_state();
     default: break;
   }
   if (id >= SignalId::kAfeCuv && id <= SignalId::kAfeOtf) {
@@ -121,6 +117,23 @@ double SignalSampler::value(const scenario::SignalRef& ref) const {
   }
   // Events read as 1 at the check they happen.
   return happened(ref) ? 1.0 : 0.0;
+}
+
+double SignalSampler::firmware_state() const {
+  // Before bms_init the static context may still hold an earlier run's state.
+  if (!rig_.firmware().booted()) return kNan;
+  const hal::Firmware& firmware{rig_.firmware().firmware()};
+  // A re-flash replaces the image in place: its observables table tells them apart.
+  if (state_source_ != firmware.observables().data()) {
+    state_source_ = firmware.observables().data();
+    state_observable_ = firmware.find_observable("state");
+  }
+  if (state_observable_ == nullptr) return kNan;
+  const std::string_view name{hal::observable_value_name(*state_observable_)};
+  for (int k = 0; k < scenario::kFirmwareStateCount; ++k) {
+    if (scenario::firmware_state_name(static_cast<scenario::FirmwareState>(k)) == name) return k;
+  }
+  return kNan;
 }
 
 bool SignalSampler::happened(const scenario::SignalRef& event) const {

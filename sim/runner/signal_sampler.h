@@ -3,7 +3,9 @@
 // Reads the scenario signals (signals.h) off a running rig. Numbers in SI as
 // the conditions hold them (fractions for %), switches as 0/1, states as
 // FirmwareState; NaN when a value is not observable (yet): a CAN frame not
-// received, a service reply not polled, a firmware whose state is private.
+// received, a service reply not polled, a firmware whose state is private
+// (firmware_state reads the observable "state" a firmware may export,
+// bms_hal.h).
 
 #include <optional>
 #include <string>
@@ -17,11 +19,11 @@ namespace packsim::runner {
 
 class SignalSampler {
  public:
-  // reference_firmware: the firmware state is read from the reference
-  // firmware's debug hook (any other firmware keeps it private).
-  SignalSampler(hil::HilRig& rig, bool reference_firmware) : rig_{rig}, reference_firmware_{reference_firmware} {}
+  explicit SignalSampler(hil::HilRig& rig) : rig_{rig} {}
 
   double value(const scenario::SignalRef& ref) const;
+  // The plant as last sampled (what the plant signals read).
+  const models::PackState& pack_state() const { return rig_.pack_state(); }
   // An event happens at this check: it was raised since the previous one.
   bool happened(const scenario::SignalRef& event) const;
 
@@ -31,14 +33,16 @@ class SignalSampler {
 
   // The last JBD 0x03 answer, which the service.* signals read.
   void set_service_info(const jbd_basic_info& info) { service_info_ = info; }
-  // After a re-flash: only the reference firmware's state is observable.
-  void set_reference_firmware(bool reference_firmware) { reference_firmware_ = reference_firmware; }
   double ambient_c() const { return ambient_c_; }
   void set_ambient_c(double ambient_c) { ambient_c_ = ambient_c; }
 
  private:
+  double firmware_state() const;
+
   hil::HilRig& rig_;
-  bool reference_firmware_;
+  // The firmware's "state" observable, looked up once per firmware image.
+  mutable const bms_observable* state_source_{nullptr};
+  mutable const bms_observable* state_observable_{nullptr};
   std::vector<scenario::SignalRef> pending_events_;
   std::optional<jbd_basic_info> service_info_;
   double ambient_c_{25.0};

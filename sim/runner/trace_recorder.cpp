@@ -8,13 +8,28 @@ namespace packsim::runner {
 TraceRecorder::TraceRecorder(std::vector<scenario::SignalRef> signals)
     : signals_{std::move(signals)}, columns_(signals_.size()) {}
 
+void TraceRecorder::record_cells(int series, int cells) {
+  series_ = series;
+  cells_ = cells;
+}
+
 void TraceRecorder::sample(sim::TimeNs t, const SignalSampler& sampler) {
-  if (!time_ns_.empty() && time_ns_.back() == t) {
+  const bool replace{!time_ns_.empty() && time_ns_.back() == t};
+  if (replace) {
     for (std::size_t c = 0; c < signals_.size(); ++c) columns_[c].back() = sampler.value(signals_[c]);
-    return;
+  } else {
+    time_ns_.push_back(t);
+    for (std::size_t c = 0; c < signals_.size(); ++c) columns_[c].push_back(sampler.value(signals_[c]));
   }
-  time_ns_.push_back(t);
-  for (std::size_t c = 0; c < signals_.size(); ++c) columns_[c].push_back(sampler.value(signals_[c]));
+  if (series_ == 0) return;
+  const models::PackState& pack{sampler.pack_state()};
+  const auto keep = [replace](std::vector<double>& matrix, const Eigen::ArrayXd& row) {
+    if (replace) matrix.resize(matrix.size() - static_cast<std::size_t>(row.size()));
+    matrix.insert(matrix.end(), row.data(), row.data() + row.size());
+  };
+  keep(cell_v_, pack.group_voltage_v);
+  keep(cell_temp_c_, pack.temp_c);
+  keep(cell_soc_, pack.soc);
 }
 
 int TraceRecorder::column(scenario::SignalId id, int index) const {

@@ -14,6 +14,10 @@ class TraceRecorder {
  public:
   explicit TraceRecorder(std::vector<scenario::SignalRef> signals);
 
+  // Also keep every series group's voltage and every cell's temperature and
+  // SOC at each row (for Python's 2-D arrays; trace.csv leaves them out).
+  void record_cells(int series, int cells);
+
   // One row; a second sample at the same instant replaces the first (the
   // later one sees what the instant's actions did).
   void sample(sim::TimeNs t, const SignalSampler& sampler);
@@ -25,6 +29,15 @@ class TraceRecorder {
   int column(scenario::SignalId id, int index = -1) const;
   double value(std::size_t row, int column) const { return columns_[static_cast<std::size_t>(column)][row]; }
 
+  // Row-major (rows() x series or x cells), when record_cells was called.
+  int series() const { return series_; }
+  int cells() const { return cells_; }
+  const std::vector<double>& cell_v() const { return cell_v_; }
+  const std::vector<double>& cell_temp_c() const { return cell_temp_c_; }
+  const std::vector<double>& cell_soc() const { return cell_soc_; }
+  const std::vector<sim::TimeNs>& times_ns() const { return time_ns_; }
+  const std::vector<double>& column_values(int column) const { return columns_[static_cast<std::size_t>(column)]; }
+
   // "time_s,pack_v,...": numbers in SI (fractions for %), switches 0/1,
   // states by name; an unknown value is empty.
   std::string csv() const;
@@ -33,6 +46,11 @@ class TraceRecorder {
   std::vector<scenario::SignalRef> signals_;
   std::vector<sim::TimeNs> time_ns_;
   std::vector<std::vector<double>> columns_;
+  int series_{0};
+  int cells_{0};
+  std::vector<double> cell_v_;
+  std::vector<double> cell_temp_c_;
+  std::vector<double> cell_soc_;
 };
 
 }  // namespace packsim::runner

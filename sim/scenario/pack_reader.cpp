@@ -22,14 +22,13 @@ constexpr double kMaxInitialSocSigma{0.2};
 const NumberRange kCellTemperature{NumberRange::closed(-60.0, 120.0)};
 
 std::string resolve_file(const YamlObject& pack, const std::string& key, const std::string& scenario_dir,
-                         std::string_view what) {
+                         std::string_view what, const SourceFiles& files) {
   const YamlScalar path{pack.scalar(key)};
   if (path.text().empty()) {
     path.fail("'" + key + "': expected the path of " + std::string{what});
   }
   const std::filesystem::path resolved{(std::filesystem::path{scenario_dir} / path.text()).lexically_normal()};
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(resolved, error)) {
+  if (!files.is_regular_file(resolved.string())) {
     path.fail("'" + key + "': no " + std::string{what} + " at '" + resolved.string() + "'");
   }
   return resolved.string();
@@ -93,10 +92,10 @@ models::AgingHistory read_pre_aging(const YamlObject& pack) {
   return history;
 }
 
-models::PackConfig read_inline(const YamlObject& pack, const std::string& scenario_dir) {
+models::PackConfig read_inline(const YamlObject& pack, const std::string& scenario_dir, const SourceFiles& files) {
   models::PackConfig config;
   config.name = pack.string_or("name", "inline pack");
-  config.cell_params_path = resolve_file(pack, "cell", scenario_dir, "cell parameter file");
+  config.cell_params_path = resolve_file(pack, "cell", scenario_dir, "cell parameter file", files);
   config.series = static_cast<int>(read_integer(pack, "series", 1, 1000));
   config.parallel = pack.has("parallel") ? static_cast<int>(read_integer(pack, "parallel", 1, 100)) : 1;
   if (const auto interconnect = pack.optional_child("interconnect")) {
@@ -117,7 +116,8 @@ models::PackConfig read_inline(const YamlObject& pack, const std::string& scenar
 
 }  // namespace
 
-PackSpec read_pack(const YamlObject& root, const std::string& scenario_dir, std::uint64_t scenario_seed) {
+PackSpec read_pack(const YamlObject& root, const std::string& scenario_dir, std::uint64_t scenario_seed,
+                   SourceFiles& files) {
   const YamlObject pack{root.child("pack")};
   refuse_unknown_keys(pack, {"file", "cell", "name", "series", "parallel", "interconnect", "neighbour_conductance",
                              "initial_soc", "initial_temp", "variation", "pre_aging"}, "'pack'");
@@ -139,9 +139,9 @@ PackSpec read_pack(const YamlObject& root, const std::string& scenario_dir, std:
                          "initial_temp, variation and pre_aging may be given");
       }
     }
-    spec.file = resolve_file(pack, "file", scenario_dir, "pack file");
+    spec.file = resolve_file(pack, "file", scenario_dir, "pack file", files);
   } else {
-    spec.config = read_inline(pack, scenario_dir);
+    spec.config = read_inline(pack, scenario_dir, files);
   }
   // The scenario's own mistakes first, then the pack and cell files'.
   const auto soc = read_optional_quantity(pack, "initial_soc", Quantity::kFraction, NumberRange::closed(0.0, 1.0));
@@ -154,9 +154,9 @@ PackSpec read_pack(const YamlObject& root, const std::string& scenario_dir, std:
   pack.finish();
 
   if (from_file) {
-    spec.config = models::load_pack_config(spec.file);
+    spec.config = models::load_pack_config(spec.file, files);
   } else {
-    spec.config.cell = models::load_cell_params(spec.config.cell_params_path);
+    spec.config.cell = models::load_cell_params(spec.config.cell_params_path, files);
   }
   spec.config.initial_soc = soc.value_or(spec.config.initial_soc);
   spec.config.initial_temp_c = temp.value_or(spec.config.initial_temp_c);

@@ -25,6 +25,8 @@ namespace packsim::scenario {
 // override the file's one by one; pre_aging replaces the file's list. The
 // pack and cell files are loaded, so their own errors surface with their own
 // file:line:col. The variation seed comes from the scenario's seed.
-PackSpec read_pack(const YamlObject& root, const std::string& scenario_dir, std::uint64_t scenario_seed);
+// Pack and cell files are read through `files`.
+PackSpec read_pack(const YamlObject& root, const std::string& scenario_dir, std::uint64_t scenario_seed,
+                   SourceFiles& files);
 
 }  // namespace packsim::scenario

@@ -139,8 +139,8 @@ std::vector<Expectation> read_expectations(const YamlObject& root, ConditionCont
   return expectations;
 }
 
-Scenario read_scenario(const std::string& path) {
-  const YamlObject root{YamlObject::load_file(path)};
+Scenario read_scenario(const std::string& path, SourceFiles& files) {
+  const YamlObject root{YamlObject::load_file(path, files)};
   root.refuse_duplicate_keys();
   refuse_unknown_keys(root, {"name", "description", "seed", "pack", "environment", "firmware", "steps", "expect"},
                       "a scenario");
@@ -150,7 +150,7 @@ Scenario read_scenario(const std::string& path) {
   scenario.description = non_empty_text(root, "description");
   scenario.seed = static_cast<std::uint64_t>(read_integer(root, "seed", 0, std::numeric_limits<std::int64_t>::max()));
   const std::string dir{std::filesystem::path{path}.parent_path().string()};
-  scenario.pack = read_pack(root, dir, scenario.seed);
+  scenario.pack = read_pack(root, dir, scenario.seed, files);
   scenario.environment = read_environment(root);
   scenario.firmware = read_firmware(root, dir);
 
@@ -175,8 +175,13 @@ void require_file(const std::string& path, const SourceLocation& where, const st
 }  // namespace
 
 Scenario load_scenario(const std::string& path) {
+  SourceFiles files{SourceFiles::disk()};
+  return load_scenario(path, files);
+}
+
+Scenario load_scenario(const std::string& path, SourceFiles& files) {
   try {
-    return read_scenario(path);
+    return read_scenario(path, files);
   } catch (const YAML::Exception& error) {
     // yaml-cpp can refuse a document lazily, while it is being read.
     const int line{error.mark.is_null() ? 0 : error.mark.line + 1};
@@ -185,7 +190,12 @@ Scenario load_scenario(const std::string& path) {
 }
 
 Scenario validate_scenario(const std::string& path) {
-  Scenario scenario{load_scenario(path)};
+  SourceFiles files{SourceFiles::disk()};
+  return validate_scenario(path, files);
+}
+
+Scenario validate_scenario(const std::string& path, SourceFiles& files) {
+  Scenario scenario{load_scenario(path, files)};
   const models::PackConfig& pack{scenario.pack.config};
   if (pack.series > kAfeMaxSeries) {
     throw InputError(scenario.pack.where, "the bq76952 measures at most " + std::to_string(kAfeMaxSeries) +

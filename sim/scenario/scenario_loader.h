@@ -11,6 +11,9 @@ namespace packsim::scenario {
 // cell files are resolved (relative to the scenario) and loaded, and their
 // own errors keep their own file:line:col.
 Scenario load_scenario(const std::string& path);
+// The same, reading the scenario, pack and cell files through `files`; after
+// it, files.texts() holds every text the scenario was built from.
+Scenario load_scenario(const std::string& path, SourceFiles& files);
 
 // load_scenario, then what a run needs beyond the files themselves: firmware
 // shared objects exist; the pack fits the bq76952 (at most 16 series cells);
@@ -18,5 +21,6 @@ Scenario load_scenario(const std::string& path);
 // passes the firmware's own bms_config_check and its cell_count matches the
 // pack. `packsim validate` and the runner call this.
 Scenario validate_scenario(const std::string& path);
+Scenario validate_scenario(const std::string& path, SourceFiles& files);
 
 }  // namespace packsim::scenario

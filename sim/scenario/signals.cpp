@@ -71,7 +71,7 @@ constexpr std::array kSignals{
     on_off(kAfeOtf, "afe.otf", kAfe, "Safety Status B: FET overtemperature"),
     SignalInfo{kFirmwareState, "firmware_state", SignalSource::kFirmware, SignalKind::kState, kNone,
                SignalIndexing::kNone,
-               "state machine: startup, standby, normal, charge_inhibit, discharge_inhibit, fault_latched or sleep"},
+               "the firmware's exported state (bms_observables_get): startup, standby, normal, charge_inhibit, discharge_inhibit, fault_latched or sleep"},
     on_off(kServiceCellOvervoltage, "service.cell_overvoltage", kService, "JBD 0x03 protection bit 0"),
     on_off(kServiceCellUndervoltage, "service.cell_undervoltage", kService, "JBD 0x03 protection bit 1"),
     on_off(kServicePackOvervoltage, "service.pack_overvoltage", kService, "JBD 0x03 protection bit 2"),

@@ -9,7 +9,7 @@
 //   pack.      the plant's true values (no sensor error)
 //   FETs       the protection FETs on the power path, as they conduct
 //   afe.       the bq76952's Safety Status A/B/C bits (a protection tripped)
-//   firmware   the reference firmware's state machine (bms_state_machine.h)
+//   firmware   the firmware's state machine, as its "state" observable names it (bms_hal.h)
 //   service.   what the JBD service protocol reports (0x03 protection bits, FET bits, RSOC)
 //   can.       what the inverter receives on CAN: 0x351 limits, 0x355 SOC/SOH,
 //              0x359 protection/warning flags, 0x35C request flags

@@ -32,6 +32,8 @@ std::vector<std::string_view> step_kind_names() {
   return {kStepKinds.begin(), kStepKinds.end() - 1};  // without "label"
 }
 
+}  // namespace
+
 class StepReader {
  public:
   explicit StepReader(const StepContext& context) : context_(context) {}
@@ -544,7 +546,12 @@ class StepReader {
   std::map<FaultKind, std::set<int>> injected_;
 };
 
-}  // namespace
+TimelineReader::TimelineReader(StepContext context)
+    : context_{std::make_unique<StepContext>(std::move(context))}, reader_{std::make_unique<StepReader>(*context_)} {}
+
+TimelineReader::~TimelineReader() = default;
+
+Step TimelineReader::read(const YamlObject& entry) { return reader_->read(entry); }
 
 std::vector<Step> read_steps(const YamlObject& root, const StepContext& context) {
   const std::vector<YamlObject> entries{root.objects("steps")};

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,5 +46,25 @@ struct StepContext {
 // rest) need the terminals free, one device at a time is connected, a clear
 // follows an inject of that fault, cells are within the pack.
 std::vector<Step> read_steps(const YamlObject& root, const StepContext& context);
+
+class StepReader;
+
+// Steps one entry at a time with the same rules and the timeline's state
+// kept between them (what is connected, which faults are in, the labels):
+// for a live session that takes steps as they come.
+class TimelineReader {
+ public:
+  explicit TimelineReader(StepContext context);
+  ~TimelineReader();
+  TimelineReader(const TimelineReader&) = delete;
+  TimelineReader& operator=(const TimelineReader&) = delete;
+
+  // One entry, e.g. {discharge: {c_rate: 1C, for: 1 h}}; InputError as read_steps.
+  Step read(const YamlObject& entry);
+
+ private:
+  std::unique_ptr<StepContext> context_;  // the reader keeps a reference to it
+  std::unique_ptr<StepReader> reader_;
+};
 
 }  // namespace packsim::scenario

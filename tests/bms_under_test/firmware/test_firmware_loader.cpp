@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 #include "bms_under_test/firmware/bms_context.h"
@@ -50,12 +51,13 @@ TEST(FirmwareLoader, LoadsTheReferenceFirmwareAndRunsItAgainstTheFakeAfe) {
   EXPECT_FALSE(host.can_from_bms.empty());
 }
 
-TEST(FirmwareLoader, TheSharedObjectExportsOnlyTheThreeEntryPoints) {
+TEST(FirmwareLoader, TheSharedObjectExportsOnlyTheEntryPointsAndItsObservables) {
   void* handle = dlopen(PACKSIM_REFERENCE_FIRMWARE_SO, RTLD_NOW | RTLD_LOCAL);
   ASSERT_NE(handle, nullptr) << dlerror();
   EXPECT_NE(dlsym(handle, "bms_init"), nullptr);
   EXPECT_NE(dlsym(handle, "bms_tick"), nullptr);
   EXPECT_NE(dlsym(handle, "bms_firmware_info_get"), nullptr);
+  EXPECT_NE(dlsym(handle, "bms_observables_get"), nullptr);  // optional, and exported
   EXPECT_EQ(dlsym(handle, "bms_firmware_context"), nullptr);       // the firmware's own internals
   EXPECT_EQ(dlsym(handle, "bq76952_transfer_checksum"), nullptr);
   EXPECT_EQ(dlsym(handle, "jbd_checksum"), nullptr);               // the codec linked in from packsim_bus
@@ -103,12 +105,11 @@ TEST(FirmwareLoader, RunsTheMinimalExampleEndToEnd) {
   EXPECT_EQ(host.log_lines.back(), "t=3000 ms cells: AFE read failed (-1)");
 }
 
-TEST(FirmwareLoader, PrivateNamespacesGiveEachLoadItsOwnState) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "a new link-map namespace loads a second AddressSanitizer runtime, which ASan refuses";
-#endif
-  const Firmware first = hal::load_firmware(PACKSIM_REFERENCE_FIRMWARE_SO, {.private_namespace = true});
-  const Firmware second = hal::load_firmware(PACKSIM_REFERENCE_FIRMWARE_SO, {.private_namespace = true});
+TEST(FirmwareLoader, PrivateCopiesGiveEachLoadItsOwnState) {
+  const Firmware first = hal::load_firmware(PACKSIM_REFERENCE_FIRMWARE_SO, {.private_copy = true});
+  const Firmware second = hal::load_firmware(PACKSIM_REFERENCE_FIRMWARE_SO, {.private_copy = true});
+  EXPECT_NE(first.instance_key(), second.instance_key());
+  EXPECT_EQ(first.origin(), second.origin());
   FakeBq76952 afe_a;
   FakeBq76952 afe_b;
   FakeHalHost host_a{afe_a};
@@ -125,6 +126,59 @@ TEST(FirmwareLoader, PrivateNamespacesGiveEachLoadItsOwnState) {
   EXPECT_EQ(afe_b.config_update_entries, 1);
   EXPECT_TRUE(afe_a.discharge_fet_on());
   EXPECT_TRUE(afe_b.discharge_fet_on());
+  // Each copy's state moved on its own: one AFE disappears, only its firmware notices.
+  afe_b.absent = true;
+  for (int i = 0; i < 300; ++i) {
+    first.tick();
+    second.tick();
+    host_a.now_ms += 10;
+    host_b.now_ms += 10;
+  }
+  const bms_observable* state_a = first.find_observable("state");
+  const bms_observable* state_b = second.find_observable("state");
+  ASSERT_NE(state_a, nullptr);
+  ASSERT_NE(state_b, nullptr);
+  EXPECT_EQ(hal::observable_value_name(*state_a), "normal");
+  EXPECT_EQ(hal::observable_value_name(*state_b), "fault_latched");
+}
+
+TEST(FirmwareLoader, LoadingTheSameFileTwiceSharesOneInstance) {
+  const Firmware first = hal::load_firmware(PACKSIM_REFERENCE_FIRMWARE_SO);
+  const Firmware second = hal::load_firmware(PACKSIM_REFERENCE_FIRMWARE_SO);
+  EXPECT_EQ(first.instance_key(), second.instance_key());
+}
+
+TEST(FirmwareLoader, ReadsTheReferenceFirmwaresObservables) {
+  const Firmware firmware = hal::load_firmware(PACKSIM_REFERENCE_FIRMWARE_SO, {.private_copy = true});
+  ASSERT_FALSE(firmware.observables().empty());
+  const bms_observable* state = firmware.find_observable("state");
+  ASSERT_NE(state, nullptr);
+  EXPECT_EQ(state->type, static_cast<std::uint32_t>(BMS_OBSERVABLE_ENUM));
+  ASSERT_EQ(state->value_name_count, 7U);
+  EXPECT_STREQ(state->value_names[BMS_STATE_FAULT_LATCHED], "fault_latched");
+  EXPECT_EQ(firmware.find_observable("no_such_variable"), nullptr);
+  FakeBq76952 afe;
+  afe.set_uniform_cells(3300);
+  FakeHalHost host{afe};
+  ASSERT_EQ(firmware.init(*host.hal()), 0);
+  EXPECT_EQ(hal::observable_value_name(*state), "startup");
+  run(firmware, host, 1000);
+  EXPECT_EQ(hal::observable_value_name(*state), "normal");
+  const bms_observable* min_cell = firmware.find_observable("min_cell_mv");
+  ASSERT_NE(min_cell, nullptr);
+  EXPECT_EQ(hal::observable_value(*min_cell), 3300.0);
+  // Names are unique and lower_snake_case.
+  std::set<std::string> names;
+  for (const bms_observable& o : firmware.observables()) {
+    EXPECT_TRUE(names.insert(o.name).second) << o.name;
+    EXPECT_EQ(std::string{o.name}.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_"), std::string::npos);
+  }
+}
+
+TEST(FirmwareLoader, AFirmwareWithoutObservablesKeepsItsStatePrivate) {
+  const Firmware firmware = hal::load_firmware(PACKSIM_MINIMAL_FIRMWARE_SO);
+  EXPECT_TRUE(firmware.observables().empty());
+  EXPECT_EQ(firmware.find_observable("state"), nullptr);
 }
 
 TEST(FirmwareLoader, WrapsAStaticallyLinkedFirmwareTheSameWay) {

@@ -1,0 +1,29 @@
+#include "python/src/firmware_instances.h"
+
+#include <dlfcn.h>
+
+#include <filesystem>
+
+namespace packsim::python {
+
+std::string reference_firmware_path() {
+  Dl_info info{};
+  if (dladdr(reinterpret_cast<const void*>(&reference_firmware_path), &info) == 0 || info.dli_fname == nullptr) {
+    throw hal::FirmwareLoadError("cannot find where the packsim extension was loaded from");
+  }
+  return (std::filesystem::path{info.dli_fname}.parent_path() / "libpacksim_reference_firmware.so").string();
+}
+
+hal::Firmware load_private_firmware(const scenario::FirmwareImage& image) {
+  const std::string path{image.is_reference() ? reference_firmware_path() : image.path};
+  return hal::load_firmware(path, {.private_copy = true});
+}
+
+scenario::FirmwareImage firmware_image_from_argument(const std::string& firmware) {
+  if (firmware == "reference") return {};
+  const scenario::FirmwareImage image{std::filesystem::absolute(firmware).lexically_normal().string()};
+  (void)hal::load_firmware(image.path, {.private_copy = true});  // refused here, before any run
+  return image;
+}
+
+}  // namespace packsim::python

@@ -1,0 +1,143 @@
+#pragma once
+
+// One run of a scenario's bench, a step at a time: the rig built from the
+// scenario (pack, environment, firmware and its configuration, seeds), the
+// expectations checked online at every check instant, the trace. The
+// ScenarioRunner executes the scenario's own steps through it; a live
+// session (Python's Simulator) executes steps as its user gives them, so both
+// compute exactly the same things the same way.
+
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/clock/realtime_pacer.h"
+#include "sim/clock/virtual_clock.h"
+#include "sim/hil/hil_rig.h"
+#include "sim/runner/expectation_monitor.h"
+#include "sim/runner/run_result.h"
+#include "sim/runner/signal_sampler.h"
+#include "sim/runner/trace_recorder.h"
+#include "sim/scenario/scenario.h"
+
+namespace packsim::runner {
+
+struct RunOptions {
+  sim::TimeNs check_period_ns{10 * sim::kNsPerMs};
+  sim::TimeNs trace_period_ns{sim::kNsPerS};
+  // A step whose `until` never holds and that has no `for` stops here.
+  sim::TimeNs max_time_ns{48 * 3600 * sim::kNsPerS};
+  // service.* signals: the JBD 0x03 answer is polled this often, only when used.
+  sim::TimeNs service_poll_period_ns{sim::kNsPerS};
+  std::optional<std::uint64_t> seed;  // replaces the scenario's
+  // Paced to the wall clock (rigs, demos) instead of as fast as possible.
+  std::optional<sim::PacerOptions> realtime;
+  // Called now and then with the simulated time (s), e.g. for a progress line.
+  std::function<void(double)> progress;
+  // Asked after every check; true stops the run there with RunInterrupted
+  // (e.g. Ctrl-C in Python). The session stays consistent at that instant.
+  std::function<bool()> interrupted;
+  // Makes the firmware for an image (the scenario's, a re-flash's); by
+  // default the linked-in reference firmware or the shared object's path.
+  // Python loads a private copy per rig, so several rigs live at once.
+  std::function<hal::Firmware(const scenario::FirmwareImage&)> load_firmware;
+  // The trace also keeps every cell's voltage, temperature and SOC per row.
+  bool record_cells{false};
+};
+
+// The trace's columns for a scenario: the base signals, then every signal its
+// conditions read, in the signal table's order.
+std::vector<scenario::SignalRef> trace_columns(const scenario::Scenario& scenario);
+
+// The firmware for an image, as `packsim run` loads it.
+hal::Firmware load_firmware_image(const scenario::FirmwareImage& image);
+
+// RunOptions::interrupted said stop. Not a std::exception: a catch-all for
+// broken runs must not turn it into a verdict.
+class RunInterrupted {};
+
+class RunSession {
+ public:
+  // The scenario must outlive the session. Builds the rig at t = 0.
+  RunSession(const scenario::Scenario& scenario, const RunOptions& options);
+  ~RunSession();
+  RunSession(const RunSession&) = delete;
+  RunSession& operator=(const RunSession&) = delete;
+
+  // Time zero: the `start` event and the first check (once, before anything).
+  void start();
+  // Executes a step: its action now, then time passes until its `for` or
+  // `until`, checked. index numbers it for step events and failures (the
+  // scenario's steps are 0..n-1). False when the step itself failed (a
+  // service request refused...): the failure joins the results.
+  bool execute(int index, const scenario::Step& step);
+  // Time passes, checked, up to `end` (or until an `until` holds / timeout).
+  void run_until_time(sim::TimeNs end);
+  // Runs until the condition holds at a check, at most `timeout`: the instant
+  // it held, or nullopt. Checked once before time passes.
+  std::optional<sim::TimeNs> run_until(const scenario::Condition& condition, sim::TimeNs timeout);
+  std::optional<sim::TimeNs> run_until(const std::function<bool()>& condition, sim::TimeNs timeout);
+
+  // A trace row at this instant (the end of a run gets one).
+  void sample_trace() { trace_.sample(now(), *sampler_); }
+  // Moves the trace out; the session is done with.
+  TraceRecorder release_trace() { return std::move(trace_); }
+
+  // The verdicts now: each expectation as if the run ended at this instant
+  // (the session may go on), then the step failures so far.
+  std::vector<ExpectationResult> verdicts() const;
+
+  sim::TimeNs now() const { return rig_->now_ns(); }
+  hil::HilRig& rig() { return *rig_; }
+  const hil::HilRig& rig() const { return *rig_; }
+  SignalSampler& sampler() { return *sampler_; }
+  const TraceRecorder& trace() const { return trace_; }
+  const scenario::Scenario& scenario() const { return scenario_; }
+  const scenario::FirmwareImage& firmware_image() const { return image_; }
+  std::optional<sim::PacerStats> pacer_stats() const;
+  // The CAN bus so far, candump format.
+  std::string can_log() const;
+
+ private:
+  struct PendingAction {
+    sim::TimeNs at_ns;
+    std::function<void()> apply;
+  };
+
+  void set_port(const models::PortModel& port);
+  void check_now(bool force_trace = false);
+  void process_due();
+  void schedule(sim::TimeNs at_ns, std::function<void()> apply);
+  void step_to_next_check(sim::TimeNs end);
+  // Until `end` or until `stop` holds after a check (checked first too).
+  std::optional<sim::TimeNs> advance(sim::TimeNs end, const std::function<bool()>& stop);
+  void step_failure(int index, const scenario::Step& step, std::string detail);
+  void inject(const scenario::Fault& fault);
+  void reflash(int index, const scenario::Step& step, const scenario::FirmwareImage& image);
+  void bus(const scenario::BusAction& action);
+  void service(int index, const scenario::Step& step, const scenario::Service& request);
+
+  const scenario::Scenario& scenario_;
+  const RunOptions& options_;
+  TraceRecorder trace_;
+  std::unique_ptr<hil::HilRig> rig_;
+  std::unique_ptr<SignalSampler> sampler_;
+  std::unique_ptr<sim::RealTimePacer> pacer_;
+  std::vector<ExpectationMonitor> monitors_;
+  std::vector<ExpectationResult> step_failures_;
+  std::vector<PendingAction> pending_;
+  scenario::FirmwareImage image_;  // what runs now
+  bool started_{false};
+  bool poll_service_{false};
+  bool ambient_overridden_{false};
+  int port_generation_{0};
+  sim::TimeNs next_trace_ns_{0};
+  sim::TimeNs next_service_poll_ns_{0};
+  std::uint64_t checks_{0};
+};
+
+}  // namespace packsim::runner
