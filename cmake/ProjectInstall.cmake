@@ -18,6 +18,7 @@ set(packsim_exported_libraries
   packsim_afe
   packsim_bus
   packsim_firmware_loader
+  packsim_hal_link_host
   packsim_reference_firmware
   packsim_hil
   packsim_scenario

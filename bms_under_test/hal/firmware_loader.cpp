@@ -11,14 +11,12 @@
 #include <fstream>
 #include <sstream>
 #include <string_view>
+#include <memory>
+#include <span>
 #include <utility>
 
 namespace packsim::hal {
 namespace {
-
-std::string version_text(std::uint32_t version) {
-  return std::to_string(version >> 16) + "." + std::to_string(version & 0xFFFFU);
-}
 
 std::string last_dl_error() {
   const char* message = dlerror();
@@ -41,84 +39,44 @@ void check(const FirmwareEntryPoints& entry_points, const std::string& origin) {
   if (entry_points.firmware_info_get == nullptr || entry_points.init == nullptr || entry_points.tick == nullptr) {
     throw FirmwareLoadError(origin + ": an entry point is missing");
   }
-  const std::string problem = hal_compatibility_problem(entry_points.firmware_info_get());
-  if (!problem.empty()) {
-    throw FirmwareLoadError(origin + ": " + problem);
+  if (entry_points.firmware_info_get() == nullptr) {
+    throw FirmwareLoadError(origin + ": " + hal_compatibility_problem(nullptr));
   }
 }
 
-}  // namespace
-
-std::string hal_compatibility_problem(const bms_firmware_info* info) {
-  if (info == nullptr) {
-    return "bms_firmware_info_get() returned no description";
+// The firmware's code in this process: its entry points called directly.
+class InProcessRuntime final : public FirmwareRuntime {
+ public:
+  InProcessRuntime(std::shared_ptr<void> library, FirmwareEntryPoints entry_points, std::string origin)
+      : library_{std::move(library)},
+        entry_points_{entry_points},
+        info_{entry_points.firmware_info_get()},
+        origin_{std::move(origin)} {
+    if (entry_points_.observables_get != nullptr) {
+      std::size_t count{0};
+      const bms_observable* table{entry_points_.observables_get(&count)};
+      if (table != nullptr) observables_ = {table, count};
+    }
   }
-  if ((info->hal_version >> 16) != BMS_HAL_VERSION_MAJOR) {
-    const std::string name = info->name != nullptr ? std::string{"'"} + info->name + "' " : std::string{};
-    return "firmware " + name + "was built against bms_hal.h version " + version_text(info->hal_version) +
-           ", but this host implements version " + version_text(BMS_HAL_VERSION) +
-           "; the major versions must match (rebuild the firmware against this bms_hal.h)";
-  }
-  if (info->name == nullptr || std::string_view{info->name}.empty()) {
-    return "firmware has no name in its bms_firmware_info";
-  }
-  if (info->tick_period_ms == 0) {
-    return "firmware '" + std::string{info->name} + "' asks for a tick period of 0 ms";
-  }
-  return {};
-}
 
-Firmware::Firmware(std::shared_ptr<void> library, FirmwareEntryPoints entry_points, std::string origin)
-    : library_{std::move(library)},
-      entry_points_{entry_points},
-      info_{entry_points.firmware_info_get()},
-      origin_{std::move(origin)} {
-  if (entry_points_.observables_get != nullptr) {
-    std::size_t count{0};
-    const bms_observable* table{entry_points_.observables_get(&count)};
-    if (table != nullptr) observables_ = {table, count};
+  const bms_firmware_info& info() const override { return *info_; }
+  std::string instance_key() const override {
+    if (!library_) return origin_;
+    std::ostringstream key;
+    key << origin_ << '@' << library_.get();
+    return key.str();
   }
-}
+  std::span<const bms_observable> observables() override { return observables_; }
+  int init(const bms_hal& hal) override { return entry_points_.init(&hal); }
+  void tick() override { entry_points_.tick(); }
 
-std::string Firmware::instance_key() const {
-  if (!library_) return origin_;
-  std::ostringstream key;
-  key << origin_ << '@' << library_.get();
-  return key.str();
-}
-
-const bms_observable* Firmware::find_observable(std::string_view name) const {
-  for (const bms_observable& observable : observables_) {
-    if (observable.name != nullptr && name == observable.name) return &observable;
-  }
-  return nullptr;
-}
-
-double observable_value(const bms_observable& observable) {
-  const volatile void* at{observable.address};
-  if (at == nullptr) return 0.0;
-  switch (observable.type) {
-    case BMS_OBSERVABLE_U8: return *static_cast<const volatile std::uint8_t*>(at);
-    case BMS_OBSERVABLE_U16: return *static_cast<const volatile std::uint16_t*>(at);
-    case BMS_OBSERVABLE_U32: return *static_cast<const volatile std::uint32_t*>(at);
-    case BMS_OBSERVABLE_I8: return *static_cast<const volatile std::int8_t*>(at);
-    case BMS_OBSERVABLE_I16: return *static_cast<const volatile std::int16_t*>(at);
-    case BMS_OBSERVABLE_I32: return *static_cast<const volatile std::int32_t*>(at);
-    case BMS_OBSERVABLE_F32: return *static_cast<const volatile float*>(at);
-    case BMS_OBSERVABLE_ENUM: return *static_cast<const volatile int*>(at);
-    default: return 0.0;
-  }
-}
-
-std::string_view observable_value_name(const bms_observable& observable) {
-  if (observable.type != BMS_OBSERVABLE_ENUM || observable.value_names == nullptr) return {};
-  const double value{observable_value(observable)};
-  if (value < 0.0 || value >= static_cast<double>(observable.value_name_count)) return {};
-  const char* name{observable.value_names[static_cast<std::size_t>(value)]};
-  return name != nullptr ? std::string_view{name} : std::string_view{};
-}
-
-namespace {
+ private:
+  std::shared_ptr<void> library_;  // the dlopen handle; dlclose when the last owner goes
+  FirmwareEntryPoints entry_points_;
+  const bms_firmware_info* info_{nullptr};
+  std::string origin_;
+  std::span<const bms_observable> observables_;
+};
 
 // A copy of the shared object under a name no other load in this process has
 // used (pid and a counter), unlinked as soon as it is loaded: the dynamic
@@ -178,12 +136,12 @@ Firmware load_firmware(const std::filesystem::path& path, const FirmwareLoadOpti
   entry_points.observables_get =
       reinterpret_cast<const bms_observable* (*)(std::size_t*)>(dlsym(library.get(), "bms_observables_get"));
   check(entry_points, path.string());
-  return Firmware{std::move(library), entry_points, path.string()};
+  return Firmware{std::make_unique<InProcessRuntime>(std::move(library), entry_points, path.string()), path.string()};
 }
 
 Firmware wrap_firmware(const FirmwareEntryPoints& entry_points, std::string origin) {
   check(entry_points, origin);
-  return Firmware{nullptr, entry_points, std::move(origin)};
+  return Firmware{std::make_unique<InProcessRuntime>(nullptr, entry_points, origin), origin};
 }
 
 }  // namespace packsim::hal

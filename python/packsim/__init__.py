@@ -18,9 +18,9 @@ import os
 from typing import Any, List, Mapping, Optional, Tuple, Union
 
 from . import _packsim
-from ._errors import FirmwareError, PhysicsError, ScenarioError, ServiceError
+from ._errors import FirmwareError, FirmwareFault, PhysicsError, ScenarioError, ServiceError
 from ._outputs import prepare_output_dir
-from ._result import ExpectationResult, Result, RunStatistics, Trace
+from ._result import ExpectationResult, FirmwareFaultInfo, Result, RunStatistics, Trace
 from ._scenario import REMOVE, Scenario, as_scenario, load_scenario
 from ._simulator import AfeView, BmsView, CanView, PackView, ServiceView, Simulator
 from .sweep import sweep  # the function; the module stays importable as packsim.sweep
@@ -66,6 +66,7 @@ def run(
     *,
     junit: Optional[Union[str, "os.PathLike[str]"]] = None,
     report: bool = True,
+    isolate: Optional[bool] = None,
 ) -> Result:
     """Runs a scenario as ``packsim run`` does: the same steps, verdicts and trace.
 
@@ -74,14 +75,18 @@ def run(
     ("reference" or a shared object's path, ``--firmware``). With ``out`` the
     files of ``packsim run --out`` are written: OUT/<scenario>/trace.csv,
     can.log, report.html (unless ``report=False``) and OUT/junit.xml (or
-    ``junit``). The run releases the GIL; Ctrl-C stops it with
-    KeyboardInterrupt. Bad input raises ScenarioError / FirmwareError; a run
-    that breaks (not an expectation) returns with ``result.error`` set.
+    ``junit``). ``isolate`` runs the firmware in a child process of its own
+    (``--isolate``; None: a shared object is isolated, the reference firmware
+    runs in this process): a firmware that crashes, exits, hangs or floods a
+    bus ends its run with ``result.firmware_fault`` instead of taking Python
+    down. The run releases the GIL; Ctrl-C stops it with KeyboardInterrupt.
+    Bad input raises ScenarioError / FirmwareError; a run that breaks (not an
+    expectation) returns with ``result.error`` set.
     """
     loaded = as_scenario(scenario)
     if out is not None:
         prepare_output_dir(out, junit)
-    core = _packsim._run(loaded._core, seed, None if firmware is None else os.fspath(firmware))
+    core = _packsim._run(loaded._core, seed, None if firmware is None else os.fspath(firmware), isolate=isolate)
     result = Result(core, loaded)
     if out is not None:
         core.write_outputs(os.fspath(out), None if junit is None else os.fspath(junit), report)
@@ -96,6 +101,8 @@ __all__ = [
     "ServiceView",
     "ExpectationResult",
     "FirmwareError",
+    "FirmwareFault",
+    "FirmwareFaultInfo",
     "PhysicsError",
     "REMOVE",
     "Result",

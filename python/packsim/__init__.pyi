@@ -7,7 +7,7 @@ Run a scenario as ``packsim run`` does (:func:`run`), drive the rig live
 import os
 from collections.abc import Mapping
 from concurrent.futures import Executor
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas
@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from . import plots as plots
 from ._packsim import ExpectationResult as ExpectationResult
 from ._packsim import FirmwareError as FirmwareError
+from ._packsim import FirmwareFault as FirmwareFault
 from ._packsim import PhysicsError as PhysicsError
 from ._packsim import RunStatistics as RunStatistics
 from ._packsim import ServiceError as ServiceError
@@ -124,6 +125,14 @@ class Trace(Mapping[str, np.ndarray]):
     def to_pandas(self) -> pandas.DataFrame:
         """Indexed by t: the trace.csv columns, then cell_v[k], cell_temp[k], cell_soc[k]."""
 
+class FirmwareFaultInfo(NamedTuple):
+    """How the firmware under test stopped being one, and when: its run ended there."""
+
+    kind: str
+    detail: str
+    at_s: float
+    text: str
+
 class Result:
     """What :func:`run` produced: the same verdicts as ``packsim run``."""
 
@@ -134,6 +143,9 @@ class Result:
     @property
     def error(self) -> str:
         """Why the run broke (not an expectation), or ""."""
+    @property
+    def firmware_fault(self) -> Optional[FirmwareFaultInfo]:
+        """The crash, exit, hang, bus flood or broken link that ended the run early, or None."""
     @property
     def seed(self) -> int: ...
     @property
@@ -164,9 +176,11 @@ def run(
     *,
     junit: Optional[PathLike] = None,
     report: bool = True,
+    isolate: Optional[bool] = None,
 ) -> Result:
     """Runs a scenario as ``packsim run`` does (same steps, verdicts and trace).
-    Releases the GIL; Ctrl-C raises KeyboardInterrupt."""
+    ``isolate``: the firmware in a child process (None: a shared object is, the
+    reference firmware is not). Releases the GIL; Ctrl-C raises KeyboardInterrupt."""
 
 class PackView:
     """The plant now: true values, cells in pack order, read-only copies."""
@@ -258,8 +272,14 @@ class Simulator:
     can: CanView
     service: ServiceView
     def __init__(
-        self, scenario_or_pack: ScenarioLike, firmware: Optional[str] = None, seed: Optional[int] = None
-    ) -> None: ...
+        self,
+        scenario_or_pack: ScenarioLike,
+        firmware: Optional[str] = None,
+        seed: Optional[int] = None,
+        *,
+        isolate: Optional[bool] = None,
+    ) -> None:
+        """``isolate``: the firmware in a child process, where a crash or hang raises FirmwareFault."""
     @property
     def time_s(self) -> float:
         """Simulated seconds since the rig was built."""
@@ -297,6 +317,7 @@ def sweep(
     *,
     max_workers: Optional[int] = None,
     firmware: Optional[str] = None,
+    isolate: Optional[bool] = None,
     figures: Optional[Callable[[Result], Mapping[str, Any]]] = None,
     keep_traces: bool = False,
     progress: Optional[bool] = None,

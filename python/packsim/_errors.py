@@ -34,6 +34,9 @@ class ScenarioError(ValueError):
 
 
 FirmwareError = _packsim.FirmwareError
+#: The firmware under test crashed, exited, hung, flooded a bus or broke its
+#: link while a Simulator ran it (``args``: text, kind, detail).
+FirmwareFault = _packsim.FirmwareFault
 PhysicsError = _packsim.PhysicsError
 ServiceError = _packsim.ServiceError
 

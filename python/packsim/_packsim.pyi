@@ -13,6 +13,9 @@ class InputError(ValueError):
 class FirmwareError(ValueError):
     """A firmware that cannot be loaded: missing, not a firmware, another HAL major version."""
 
+class FirmwareFault(RuntimeError):
+    """The firmware under test crashed, exited, hung, flooded a bus or broke its link; args are (text, kind, detail)."""
+
 class PhysicsError(RuntimeError):
     """The plant stopped: a non-finite or impossible state, named by cell and state."""
 
@@ -64,10 +67,14 @@ class RunStatistics:
     @property
     def speed_up(self) -> float:
         """Simulated seconds per wall second."""
+    @property
+    def firmware_link(self) -> Optional[Dict[str, Any]]:
+        """An isolated or linked firmware's link: transport, runs, calls, bytes, run wall time (us); else None."""
 
 class _RunOutput:
     passed: bool
     error: str
+    firmware_fault: Optional[Tuple[str, str, float, str]]
     scenario_name: str
     seed: int
     expectations: List[ExpectationResult]
@@ -80,7 +87,11 @@ class _RunOutput:
     def write_outputs(self, out: str, junit: Optional[str] = None, report: bool = True) -> None: ...
 
 def _run(
-    scenario: _Scenario, seed: Optional[int] = None, firmware: Optional[str] = None, record_cells: bool = True
+    scenario: _Scenario,
+    seed: Optional[int] = None,
+    firmware: Optional[str] = None,
+    record_cells: bool = True,
+    isolate: Optional[bool] = None,
 ) -> _RunOutput: ...
 
 class _Simulator:
@@ -93,7 +104,13 @@ class _Simulator:
     cell_name: str
     ambient_c: float
     firmware_name: str
-    def __init__(self, scenario: _Scenario, firmware: Optional[str] = None, seed: Optional[int] = None) -> None: ...
+    def __init__(
+        self,
+        scenario: _Scenario,
+        firmware: Optional[str] = None,
+        seed: Optional[int] = None,
+        isolate: Optional[bool] = None,
+    ) -> None: ...
     def run_for(self, seconds: float) -> None: ...
     def run_until_condition(self, condition: str, timeout_s: float) -> Optional[float]: ...
     def run_until_callable(self, predicate: Callable[[], Any], timeout_s: float) -> Optional[float]: ...

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, NamedTuple, Optional
 
 import numpy as np
 
@@ -108,6 +108,15 @@ def can_array(columns: Mapping[str, np.ndarray]) -> np.ndarray:
     return frames
 
 
+class FirmwareFaultInfo(NamedTuple):
+    """How the firmware under test stopped being one, and when: its run ended there."""
+
+    kind: str  #: "crashed", "exited", "hung", "flooded a bus", "broke the link", "lost the link"
+    detail: str  #: the signal or exit status, the deadline, the bus, the field; its last stderr lines
+    at_s: float  #: the simulated time it happened
+    text: str  #: "firmware crashed at t=2.00 s: ..."
+
+
 class Result:
     """What :func:`packsim.run` produced: the same verdicts as ``packsim run``."""
 
@@ -128,6 +137,12 @@ class Result:
         return self._core.error
 
     @property
+    def firmware_fault(self) -> Optional[FirmwareFaultInfo]:
+        """The fault that ended the run early (a crash, exit, hang, flood or broken link), or None."""
+        fault = self._core.firmware_fault
+        return None if fault is None else FirmwareFaultInfo(*fault)
+
+    @property
     def seed(self) -> int:
         return self._core.seed
 
@@ -138,7 +153,7 @@ class Result:
 
     @property
     def statistics(self) -> RunStatistics:
-        """simulated_s, wall_s and speed_up."""
+        """simulated_s, wall_s, speed_up, and firmware_link (a dict for an isolated or linked firmware)."""
         return self._core.statistics
 
     @property
@@ -189,6 +204,8 @@ class Result:
 
     def __repr__(self) -> str:
         verdict = "passed" if self.passed else ("broke: " + self.error if self.error else "FAILED")
+        if self.firmware_fault is not None:
+            verdict = self.firmware_fault.text
         stats = self.statistics
         return (
             f"<Result {self._core.scenario_name!r} {verdict}, {stats.simulated_s:.1f} s simulated "

@@ -73,7 +73,10 @@ class Simulator:
     its steps: you drive it. A pack file on its own gives the reference
     firmware on that pack. ``firmware`` replaces the scenario's ("reference"
     or a shared object's path). Each Simulator loads its own copy of the
-    firmware, so several live at once in one process.
+    firmware, so several live at once in one process; ``isolate=True`` runs
+    it in a child process instead (the default for a shared object), where a
+    crash, an exit, a hang or a bus flood raises :class:`packsim.FirmwareFault`
+    from the call that met it, and the rig goes on with the firmware stopped.
 
     Time passes only in :meth:`run_for`, :meth:`run_until`, :meth:`step` and
     service requests; those release the GIL and stop on Ctrl-C
@@ -85,13 +88,17 @@ class Simulator:
         scenario_or_pack: Union[Scenario, str, "os.PathLike[str]", Mapping[str, Any]],
         firmware: Optional[str] = None,
         seed: Optional[int] = None,
+        *,
+        isolate: Optional[bool] = None,
     ) -> None:
         if isinstance(scenario_or_pack, (str, os.PathLike)) and _is_pack_file(os.fspath(scenario_or_pack)):
             scenario = _pack_file_scenario(os.fspath(scenario_or_pack))
         else:
             scenario = as_scenario(scenario_or_pack)
         self.scenario = scenario
-        self._core = _packsim._Simulator(scenario._core, None if firmware is None else os.fspath(firmware), seed)
+        self._core = _packsim._Simulator(
+            scenario._core, None if firmware is None else os.fspath(firmware), seed, isolate=isolate
+        )
         self._connected: Optional[str] = None
         self._live_steps = 0
         self.pack = PackView(self._core)

@@ -82,12 +82,14 @@ def _run_task(task: Dict[str, Any]) -> Dict[str, Any]:
     """One run on a worker: a row of figures, never a trace unless asked."""
     from . import run  # on the worker
 
-    row: Dict[str, Any] = {"passed": False, "error": ""}
+    row: Dict[str, Any] = {"passed": False, "error": "", "firmware_fault": ""}
     try:
         scenario = task["scenario"].with_overrides(task["overrides"])
-        result = run(scenario, seed=task["seed"], firmware=task["firmware"])
+        result = run(scenario, seed=task["seed"], firmware=task["firmware"], isolate=task["isolate"])
         row["passed"] = result.passed
         row["error"] = result.error
+        if result.firmware_fault is not None:
+            row["firmware_fault"] = result.firmware_fault.text
         for expectation in result.expectations:
             row["expect: " + expectation.name] = expectation.passed
         row.update(key_figures(result))
@@ -168,6 +170,7 @@ def sweep(
     *,
     max_workers: Optional[int] = None,
     firmware: Optional[str] = None,
+    isolate: Optional[bool] = None,
     figures: Optional[Callable[["Result"], Mapping[str, Any]]] = None,
     keep_traces: bool = False,
     progress: Optional[bool] = None,
@@ -184,11 +187,12 @@ def sweep(
     process). ``dask.distributed.Client(...).get_executor()`` runs the sweep
     on a Dask cluster (its workers need packsim installed). ``figures``: a
     picklable function of the Result giving extra columns, computed on the
-    worker. ``keep_traces`` brings each run's Trace back in a ``trace`` column.
+    worker. ``firmware`` and ``isolate`` are :func:`packsim.run`'s: a firmware
+    that crashes or hangs in one run is that row's ``firmware_fault``. ``keep_traces`` brings each run's Trace back in a ``trace`` column.
     Runs travel to the executor ``chunk_size`` at a time (default: about
     eight tasks per worker), so an executor's per-task cost stays small.
 
-    Columns: scenario, seed, one per grid key, passed, error, ``expect: <name>``
+    Columns: scenario, seed, one per grid key, passed, error, firmware_fault, ``expect: <name>``
     per expectation, simulated_s, wall_s, min_cell_v, max_cell_v,
     max_cell_temp_c, first_fet_open_s (NaN if no FET opened), then the
     ``figures``. Bad scenarios or grid keys raise ScenarioError before any run.
@@ -223,6 +227,7 @@ def sweep(
                         "seed": seed,
                         "overrides": point,
                         "firmware": firmware,
+                        "isolate": isolate,
                         "figures": figures,
                         "keep_traces": keep_traces,
                     }
@@ -267,7 +272,10 @@ def sweep(
         record.update(row or {"passed": False, "error": "no result"})
         records.append(record)
     frame = pandas.DataFrame.from_records(records)
-    leading = ["scenario", "seed", *keys, "passed", "error"]
+    if "firmware_fault" not in frame.columns:
+        frame["firmware_fault"] = ""
+    frame["firmware_fault"] = frame["firmware_fault"].fillna("")
+    leading = ["scenario", "seed", *keys, "passed", "error", "firmware_fault"]
     expectations = [c for c in frame.columns if c.startswith("expect: ")]
     rest = [c for c in frame.columns if c not in leading and c not in expectations]
     figure_order = [c for c in FIGURES if c in rest] + [c for c in rest if c not in FIGURES]

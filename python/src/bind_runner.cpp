@@ -33,9 +33,14 @@ struct RunOutput {
 };
 
 std::shared_ptr<RunOutput> run(const ScenarioHandle& handle, std::optional<std::uint64_t> seed,
-                               std::optional<std::string> firmware, bool record_cells) {
+                               std::optional<std::string> firmware, bool record_cells, std::optional<bool> isolate) {
   scenario::Scenario s{handle.scenario};
-  if (firmware) s.firmware.image = firmware_image_from_argument(*firmware);
+  if (isolate) s.firmware.isolate = isolate;
+  if (firmware) {
+    if (!isolate) s.firmware.isolate.reset();  // a replaced image runs as its kind says
+    const bool isolated{s.firmware.isolate.value_or(*firmware != "reference")};
+    s.firmware.image = firmware_image_from_argument(*firmware, isolated);
+  }
   auto output{std::make_shared<RunOutput>()};
   runner::RunOptions options;
   options.seed = seed;
@@ -79,6 +84,23 @@ void bind_runner(py::module_& m) {
       .def_readonly("simulated_s", &runner::RunStatistics::simulated_s)
       .def_readonly("wall_s", &runner::RunStatistics::wall_s)
       .def_property_readonly("speed_up", &runner::RunStatistics::speed_up, "simulated seconds per wall second")
+      .def_property_readonly(
+          "firmware_link",
+          [](const runner::RunStatistics& s) -> py::object {
+            if (!s.firmware_link) return py::none();
+            const hal::LinkStatistics& l{*s.firmware_link};
+            py::dict d;
+            d["transport"] = l.transport;
+            d["runs"] = l.runs;
+            d["calls"] = l.calls;
+            d["bytes_sent"] = l.bytes_sent;
+            d["bytes_received"] = l.bytes_received;
+            d["run_wall_mean_us"] = l.run_wall_mean_us;
+            d["run_wall_max_us"] = l.run_wall_max_us;
+            return d;
+          },
+          "a firmware in a child process or over a link: its transport, runs (bms_init/bms_tick), HAL calls, bytes "
+          "and the wall time of a run (us); None in this process")
       .def("__repr__", [](const runner::RunStatistics& s) {
         return "<RunStatistics " + std::to_string(s.simulated_s) + " s simulated in " + std::to_string(s.wall_s) +
                " s wall>";
@@ -87,6 +109,12 @@ void bind_runner(py::module_& m) {
   py::class_<RunOutput, std::shared_ptr<RunOutput>>(m, "_RunOutput")
       .def_property_readonly("passed", [](const RunOutput& o) { return o.result.passed(); })
       .def_property_readonly("error", [](const RunOutput& o) { return o.result.error; })
+      .def_property_readonly("firmware_fault",
+                             [](const RunOutput& o) -> py::object {
+                               const std::optional<runner::FirmwareFaultRecord>& f{o.result.firmware_fault};
+                               if (!f) return py::none();
+                               return py::make_tuple(f->kind, f->detail, sim::to_seconds(f->at_ns), f->text());
+                             })
       .def_property_readonly("scenario_name", [](const RunOutput& o) { return o.result.scenario_name; })
       .def_property_readonly("seed", [](const RunOutput& o) { return o.seed; })
       .def_property_readonly("expectations", [](const RunOutput& o) { return o.result.expectations; })
@@ -107,7 +135,7 @@ void bind_runner(py::module_& m) {
       .def("write_outputs", &write_outputs, py::arg("out"), py::arg("junit") = std::nullopt, py::arg("report") = true);
 
   m.def("_run", &run, py::arg("scenario"), py::arg("seed") = std::nullopt, py::arg("firmware") = std::nullopt,
-        py::arg("record_cells") = true, "Runs a scenario as `packsim run` does.");
+        py::arg("record_cells") = true, py::arg("isolate") = std::nullopt, "Runs a scenario as `packsim run` does.");
 }
 
 }  // namespace packsim::python

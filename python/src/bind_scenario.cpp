@@ -9,6 +9,7 @@
 #include <optional>
 #include <regex>
 
+#include "bms_under_test/hal/firmware_fault.h"
 #include "bms_under_test/hal/firmware_loader.h"
 #include "common/input_error.h"
 #include "common/source_files.h"
@@ -85,7 +86,13 @@ void bind_scenario(py::module_& m) {
   static py::handle physics_error{PyErr_NewExceptionWithDoc(
       "packsim._packsim.PhysicsError", "The plant stopped: a non-finite or impossible state, named by cell and state.",
       PyExc_RuntimeError, nullptr)};
+  static py::handle firmware_fault{PyErr_NewExceptionWithDoc(
+      "packsim._packsim.FirmwareFault",
+      "The firmware under test crashed, exited, hung, flooded a bus or broke its link; args are (text, kind, detail). "
+      "The rig goes on with the firmware stopped, as a board whose MCU died.",
+      PyExc_RuntimeError, nullptr)};
   m.attr("InputError") = input_error;
+  m.attr("FirmwareFault") = firmware_fault;
   m.attr("FirmwareError") = firmware_error;
   m.attr("PhysicsError") = physics_error;
   py::register_exception_translator([](std::exception_ptr p) {
@@ -98,6 +105,9 @@ void bind_scenario(py::module_& m) {
       PyErr_SetString(firmware_error.ptr(), e.what());
     } catch (const models::PlantError& e) {
       PyErr_SetString(physics_error.ptr(), e.what());
+    } catch (const hal::FirmwareFault& e) {
+      const py::tuple args{py::make_tuple(e.what(), std::string{hal::firmware_fault_kind_name(e.kind())}, e.detail())};
+      PyErr_SetObject(firmware_fault.ptr(), args.ptr());
     }
   });
 

@@ -36,8 +36,10 @@ std::optional<double> seconds_or_none(const std::optional<sim::TimeNs>& t) {
 SimulatorClass bind_simulator(py::module_& m) {
   SimulatorClass simulator(m, "_Simulator", "The live rig behind packsim.Simulator");
   simulator
-      .def(py::init<const ScenarioHandle&, const std::optional<std::string>&, std::optional<std::uint64_t>>(),
-           py::arg("scenario"), py::arg("firmware") = std::nullopt, py::arg("seed") = std::nullopt)
+      .def(py::init<const ScenarioHandle&, const std::optional<std::string>&, std::optional<std::uint64_t>,
+                    std::optional<bool>>(),
+           py::arg("scenario"), py::arg("firmware") = std::nullopt, py::arg("seed") = std::nullopt,
+           py::arg("isolate") = std::nullopt)
       .def_property_readonly("now_s", [](LiveSimulator& s) { const LiveSimulator::Call call{s, LiveSimulator::Access::kRead}; return sim::to_seconds(s.session().now()); })
       .def_property_readonly("seed", &LiveSimulator::seed)
       .def_property_readonly("scenario_name", [](const LiveSimulator& s) { return s.scenario().name; })

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "bms_under_test/hal/link/firmware_process.h"
+
 namespace packsim::python {
 
 std::string reference_firmware_path() {
@@ -19,10 +21,15 @@ hal::Firmware load_private_firmware(const scenario::FirmwareImage& image) {
   return hal::load_firmware(path, {.private_copy = true});
 }
 
-scenario::FirmwareImage firmware_image_from_argument(const std::string& firmware) {
+scenario::FirmwareImage firmware_image_from_argument(const std::string& firmware, bool isolated) {
   if (firmware == "reference") return {};
   const scenario::FirmwareImage image{std::filesystem::absolute(firmware).lexically_normal().string()};
-  (void)hal::load_firmware(image.path, {.private_copy = true});  // refused here, before any run
+  // Refused here, before any run.
+  if (isolated) {
+    (void)hal::spawn_firmware_process(image.path);
+  } else {
+    (void)hal::load_firmware(image.path, {.private_copy = true});
+  }
   return image;
 }
 

@@ -19,9 +19,10 @@ std::string reference_firmware_path();
 // A private instance of the image's firmware.
 hal::Firmware load_private_firmware(const scenario::FirmwareImage& image);
 
-// The image `firmware=` names: "reference", or a path to a shared object
-// (checked now: missing, not a firmware or another HAL major version raise
-// FirmwareLoadError). Relative paths are made absolute.
-scenario::FirmwareImage firmware_image_from_argument(const std::string& firmware);
+// The image `firmware=` names: "reference", or a path to a shared object,
+// checked now the way the run will load it (in a child process when
+// isolated: never loaded into this one): missing, not a firmware or another
+// HAL major version raise FirmwareLoadError. Relative paths are made absolute.
+scenario::FirmwareImage firmware_image_from_argument(const std::string& firmware, bool isolated);
 
 }  // namespace packsim::python

@@ -11,9 +11,15 @@ namespace packsim::python {
 
 namespace {
 
-scenario::Scenario with_firmware(const ScenarioHandle& handle, const std::optional<std::string>& firmware) {
+scenario::Scenario with_firmware(const ScenarioHandle& handle, const std::optional<std::string>& firmware,
+                                 std::optional<bool> isolate) {
   scenario::Scenario s{handle.scenario};
-  if (firmware) s.firmware.image = firmware_image_from_argument(*firmware);
+  if (isolate) s.firmware.isolate = isolate;
+  if (firmware) {
+    if (!isolate) s.firmware.isolate.reset();  // a replaced image runs as its kind says
+    const bool isolated{s.firmware.isolate.value_or(*firmware != "reference")};
+    s.firmware.image = firmware_image_from_argument(*firmware, isolated);
+  }
   return s;
 }
 
@@ -40,8 +46,8 @@ runner::RunOptions live_options(Interruption& interruption, std::optional<std::u
 }  // namespace
 
 LiveSimulator::LiveSimulator(const ScenarioHandle& scenario, const std::optional<std::string>& firmware,
-                             std::optional<std::uint64_t> seed)
-    : scenario_{with_firmware(scenario, firmware)},
+                             std::optional<std::uint64_t> seed, std::optional<bool> isolate)
+    : scenario_{with_firmware(scenario, firmware, isolate)},
       seed_{seed.value_or(scenario_.seed)},
       options_{live_options(interruption_, seed)},
       session_{scenario_, options_},

@@ -24,7 +24,7 @@ namespace packsim::python {
 class LiveSimulator {
  public:
   LiveSimulator(const ScenarioHandle& scenario, const std::optional<std::string>& firmware,
-                std::optional<std::uint64_t> seed);
+                std::optional<std::uint64_t> seed, std::optional<bool> isolate = std::nullopt);
   LiveSimulator(const LiveSimulator&) = delete;
   LiveSimulator& operator=(const LiveSimulator&) = delete;
   ~LiveSimulator();

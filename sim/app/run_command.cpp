@@ -1,10 +1,12 @@
 #include "sim/app/run_command.h"
 
+#include "bms_under_test/hal/firmware_fault.h"
 #include "bms_under_test/hal/firmware_loader.h"
 
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +20,7 @@
 #include "sim/runner/junit_writer.h"
 #include "sim/runner/scenario_runner.h"
 #include "sim/scenario/scenario_loader.h"
+#include "sim/transport/link_address.h"
 
 namespace packsim::app {
 
@@ -27,7 +30,11 @@ CLI::App& add_run_command(CLI::App& app, RunOptions& options) {
       "Writes OUT/<scenario>/trace.csv, can.log and report.html (summary, expectations and plots; opens\n"
       "offline in any browser), OUT/report.html linking each scenario's report when several ran, and a\n"
       "JUnit report (OUT/junit.xml by default).\n"
-      "Exit codes: 0 every expectation held, 1 at least one failed, 2 bad input.");
+      "A firmware shared object runs in a child process of its own (isolation; --no-isolate loads it into\n"
+      "packsim instead); the reference firmware runs in packsim unless --isolate.\n"
+      "Exit codes: 0 every expectation held, 1 at least one failed, 2 bad input, 4 the firmware under test\n"
+      "crashed, exited, hung, flooded a bus or broke its link (its run ended there, recorded up to that\n"
+      "instant).");
   run.add_option("scenarios", options.scenario_paths, "Scenario files (YAML), e.g. scenarios/deep_discharge.yaml")
       ->required();
   run.add_option("--out", options.out_dir, "Directory for the traces, CAN logs and reports")->capture_default_str();
@@ -47,6 +54,24 @@ CLI::App& add_run_command(CLI::App& app, RunOptions& options) {
   run.add_option("--firmware", options.firmware_path,
                  "A firmware shared object (built against bms_hal.h) to run instead of each scenario's");
   run.add_flag_callback("--no-report", [&options] { options.write_reports = false; }, "Write no report.html");
+  CLI::Option* isolate{run.add_flag_callback(
+      "--isolate", [&options] { options.isolate = true; },
+      "Run the firmware (also the reference one) in a child process: a crash, exit or hang ends its run with a "
+      "verdict, and the next scenario runs")};
+  CLI::Option* no_isolate{run.add_flag_callback(
+      "--no-isolate", [&options] { options.isolate = false; },
+      "Load a firmware shared object into packsim itself (faster; a crash takes packsim down)")};
+  isolate->excludes(no_isolate);
+  run.add_option("--firmware-link", options.firmware_link,
+                 "Processor in the loop: the firmware runs on an MCU with the link client, reached at "
+                 "serial:DEVICE[@BAUD] or tcp:HOST:PORT")
+      ->excludes(isolate)
+      ->excludes(no_isolate);
+  run.add_option("--firmware-timeout", options.firmware_timeout_s,
+                 "Wall-clock seconds one bms_init or bms_tick may take in a child process or over a link before "
+                 "the firmware counts as hung")
+      ->check(CLI::Range(0.01, 3600.0))
+      ->capture_default_str();
   return run;
 }
 
@@ -94,6 +119,10 @@ void print_table(const std::vector<runner::RunResult>& results, std::ostream& ou
       out << pad(r.scenario_name, scenario_width) << "  " << pad("(run)", expectation_width) << "  FAIL     " << r.error
           << '\n';
     }
+    if (r.firmware_fault) {
+      out << pad(r.scenario_name, scenario_width) << "  " << pad("(firmware)", expectation_width) << "  FAULT    "
+          << r.firmware_fault->text() << " (the run ended there)\n";
+    }
     for (const runner::ExpectationResult& e : r.expectations) {
       out << pad(r.scenario_name, scenario_width) << "  " << pad(e.name, expectation_width) << "  "
           << (e.passed ? "PASS     " : "FAIL     ") << e.detail << '\n';
@@ -103,6 +132,12 @@ void print_table(const std::vector<runner::RunResult>& results, std::ostream& ou
                   r.passed() ? "passed" : "FAILED", r.statistics.simulated_s, r.statistics.wall_s,
                   r.statistics.speed_up());
     out << stats;
+    if (const std::optional<hal::LinkStatistics>& link{r.statistics.firmware_link}) {
+      std::snprintf(stats, sizeof stats, "  firmware link (%s): %llu runs, %.1f us a run on average (%.1f us at most)\n",
+                    link->transport.c_str(), static_cast<unsigned long long>(link->runs), link->run_wall_mean_us,
+                    link->run_wall_max_us);
+      out << stats;
+    }
     if (const std::optional<sim::PacerStats>& rt{r.statistics.realtime}) {
       std::snprintf(stats, sizeof stats,
                     "  paced: %lld waits, %lld overruns, late by %.1f us at most (%.1f us mean)\n",
@@ -127,19 +162,43 @@ int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& 
       bad_input = true;
     }
   }
-  if (!options.firmware_path.empty()) {
-    // Loaded once here so a missing file or a wrong HAL version is bad input, before any run.
+  runner::FirmwareExecution execution;
+  execution.isolate = options.isolate;
+  execution.link = options.firmware_link;
+  const auto timeout{std::chrono::milliseconds{static_cast<long long>(options.firmware_timeout_s * 1000.0)}};
+  execution.link_options.run_timeout = timeout;
+  execution.link_options.hello_timeout = std::max(timeout, execution.link_options.hello_timeout);
+  if (!options.firmware_link.empty()) {
     try {
-      (void)hal::load_firmware(options.firmware_path);
-    } catch (const hal::FirmwareLoadError& error) {
-      err << "--firmware: " << error.what() << '\n';
+      (void)transport::parse_link_address(options.firmware_link);
+    } catch (const std::invalid_argument& error) {
+      err << "--firmware-link " << error.what() << '\n';
       return kRunBadInput;
     }
+  }
+  if (!options.firmware_path.empty()) {
     for (scenario::Scenario& s : scenarios) {
       s.firmware.image.path = std::filesystem::absolute(options.firmware_path).string();
     }
   }
   if (bad_input) return kRunBadInput;
+  if (!options.firmware_path.empty() || !options.firmware_link.empty()) {
+    // Loaded once here, the way the runs will load it, so that a missing
+    // file, a wrong HAL version or a link that does not answer is bad input
+    // before any run.
+    const char* option{options.firmware_link.empty() ? "--firmware" : "--firmware-link"};
+    try {
+      runner::RunOptions probe;
+      probe.firmware = execution;
+      (void)runner::firmware_for_run(scenarios.front().firmware.image, scenarios.front().firmware, probe);
+    } catch (const hal::FirmwareLoadError& error) {
+      err << option << ": " << error.what() << '\n';
+      return kRunBadInput;
+    } catch (const hal::FirmwareFault& fault) {
+      err << option << ": " << fault.what() << '\n';
+      return kRunBadInput;
+    }
+  }
   const std::string junit{options.junit_path.empty() ? options.out_dir + "/junit.xml" : options.junit_path};
   for (const auto& [option, dir] : {std::pair<std::string, std::filesystem::path>{"--out", options.out_dir},
                                     {"--junit", std::filesystem::absolute(junit).parent_path()}}) {
@@ -156,6 +215,7 @@ int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& 
     const std::string name{scenarios[i].name};
     runner::RunOptions run_options;
     run_options.seed = options.seed;
+    run_options.firmware = execution;
     if (options.realtime) {
       run_options.realtime = sim::PacerOptions{.period_ns = sim::kNsPerMs,
                                                .speed = options.realtime_speed,
@@ -185,6 +245,11 @@ int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& 
   if (options.write_reports && results.size() > 1) write_report_index(results, options);
   runner::write_file_atomically(junit, runner::junit_xml(results));
   print_table(results, out);
+  // A firmware fault outranks a failed expectation: it is not a verdict on
+  // the expectations but on the firmware's being one.
+  for (const runner::RunResult& r : results) {
+    if (r.firmware_fault) return kRunFirmwareFault;
+  }
   for (const runner::RunResult& r : results) {
     if (!r.passed()) return kRunSomeFailed;
   }

@@ -22,12 +22,18 @@ struct RunOptions {
   bool realtime{false};       // paced to the wall clock, 1 ms periods
   double realtime_speed{1.0};  // virtual seconds per wall second when paced
   int rt_priority{0};          // SCHED_FIFO priority when paced (0: normal scheduling)
+  std::optional<bool> isolate;  // --isolate / --no-isolate; nullopt: as each scenario says
+  std::string firmware_link;    // processor in the loop: serial:DEVICE[@BAUD] or tcp:HOST:PORT
+  double firmware_timeout_s{10.0};  // wall time one bms_init / bms_tick may take over a link
 };
 
 // Exit codes of `packsim run`.
 inline constexpr int kRunAllPassed{0};
 inline constexpr int kRunSomeFailed{1};
 inline constexpr int kRunBadInput{2};
+// The firmware under test crashed, exited, hung, flooded a bus or broke its
+// link in at least one run (its run ended there with a failed verdict).
+inline constexpr int kRunFirmwareFault{4};
 
 CLI::App& add_run_command(CLI::App& app, RunOptions& options);
 

@@ -14,7 +14,9 @@
 #include <ostream>
 #include <utility>
 
+#include "bms_under_test/hal/firmware_fault.h"
 #include "bms_under_test/hal/firmware_loader.h"
+#include "bms_under_test/hal/link/firmware_process.h"
 #include "common/input_error.h"
 #include "sim/clock/realtime_pacer.h"
 #include "sim/hil/hil_rig.h"
@@ -112,7 +114,8 @@ CLI::App& add_serve_command(CLI::App& app, ServeOptions& options) {
       "Runs paced to the wall clock (1 ms periods) until SIGINT/SIGTERM or --duration; the links are removed\n"
       "on exit. Connect e.g. pyserial to the UART link (JBD service protocol, any baud rate) and\n"
       "python-can (interface=\"slcan\", channel=LINK) or slcand to the CAN link.\n"
-      "Exit codes: 0 stopped, 2 bad input.");
+      "Exit codes: 0 stopped, 2 bad input, 4 the firmware crashed, exited, hung, flooded a bus or broke its\n"
+      "link (a shared object runs in a child process unless --no-isolate).");
   serve.add_option("--uart", options.uart_link, "Path of a symlink to the pty of the BMS's service UART (JBD)");
   serve
       .add_option_function<std::string>(
@@ -136,6 +139,12 @@ CLI::App& add_serve_command(CLI::App& app, ServeOptions& options) {
       ->capture_default_str();
   serve.add_option("--firmware", options.firmware_path,
                    "A firmware shared object (built against bms_hal.h) instead of the reference firmware");
+  CLI::Option* isolate{serve.add_flag_callback(
+      "--isolate", [&options] { options.isolate = true; },
+      "Run the firmware (also the reference one) in a child process: a crash or hang ends serve with exit 4")};
+  serve.add_flag_callback("--no-isolate", [&options] { options.isolate = false; },
+                          "Load a firmware shared object into packsim itself")
+      ->excludes(isolate);
   serve.add_flag_callback("--no-inverter", [&options] { options.inverter = false; },
                           "No built-in inverter heartbeat (0x305): an external inverter is on the SLCAN side");
   serve.add_flag_callback("--realtime", [] {}, "Accepted for symmetry with `run`: serve is always paced to the wall clock");
@@ -158,14 +167,21 @@ int run_serve_command(const ServeOptions& options, std::ostream& out, std::ostre
 
   std::unique_ptr<hil::HilRig> rig;
   try {
-    hal::Firmware firmware{options.firmware_path.empty() ? hil::reference_firmware()
-                                                         : hal::load_firmware(options.firmware_path)};
+    const bool reference{options.firmware_path.empty()};
+    const bool isolated{options.isolate.value_or(!reference)};
+    hal::Firmware firmware{isolated    ? (reference ? hal::spawn_reference_firmware_process()
+                                                    : hal::spawn_firmware_process(options.firmware_path))
+                           : reference ? hil::reference_firmware()
+                                       : hal::load_firmware(options.firmware_path)};
     rig = std::make_unique<hil::HilRig>(rig_options_of(options), std::move(firmware));
   } catch (const InputError& error) {
     err << error.what() << '\n';
     return kServeBadInput;
   } catch (const hal::FirmwareLoadError& error) {
     err << "--firmware: " << error.what() << '\n';
+    return kServeBadInput;
+  } catch (const hal::FirmwareFault& fault) {
+    err << "--firmware: " << fault.what() << '\n';
     return kServeBadInput;
   }
 
@@ -202,13 +218,19 @@ int run_serve_command(const ServeOptions& options, std::ostream& out, std::ostre
   const std::optional<sim::TimeNs> end_ns{
       options.duration_s ? std::optional{start_ns + std::llround(*options.duration_s * 1e9)} : std::nullopt};
   pacer.start(start_ns);
-  while (signals.received() == 0 && (!end_ns || rig->now_ns() < *end_ns)) {
-    sim::TimeNs slice{pacer.next_deadline_after(rig->now_ns())};
-    if (end_ns) slice = std::min(slice, *end_ns);
-    rig->run_until_time(slice);
-    if (uart) uart->poll();
-    if (slcan) slcan->poll();
-    pacer.wait_until(slice);
+  try {
+    while (signals.received() == 0 && (!end_ns || rig->now_ns() < *end_ns)) {
+      sim::TimeNs slice{pacer.next_deadline_after(rig->now_ns())};
+      if (end_ns) slice = std::min(slice, *end_ns);
+      rig->run_until_time(slice);
+      if (uart) uart->poll();
+      if (slcan) slcan->poll();
+      pacer.wait_until(slice);
+    }
+  } catch (const hal::FirmwareFault& fault) {
+    err << fmt::format("packsim serve: at {:.3f} s simulated, {}\n", sim::to_seconds(rig->now_ns() - start_ns),
+                       fault.what());
+    return kServeFirmwareFault;
   }
 
   const sim::PacerStats& paced{pacer.stats()};

@@ -17,6 +17,7 @@ struct ServeOptions {
   std::optional<double> initial_soc;  // 0..1
   double ambient_c{25.0};
   std::string firmware_path;      // a firmware .so; empty: the reference firmware
+  std::optional<bool> isolate;    // in a child process (default: a .so is, the reference firmware is not)
   bool inverter{true};            // the rig's own inverter node (its 0x305 heartbeat)
   double realtime_speed{1.0};     // virtual seconds per wall second
   std::optional<double> duration_s;  // virtual; none: until SIGINT/SIGTERM/SIGHUP
@@ -25,6 +26,8 @@ struct ServeOptions {
 // Exit codes of `packsim serve`.
 inline constexpr int kServeStopped{0};
 inline constexpr int kServeBadInput{2};
+// The firmware crashed, exited, hung, flooded a bus or broke its link (isolated).
+inline constexpr int kServeFirmwareFault{4};
 
 CLI::App& add_serve_command(CLI::App& app, ServeOptions& options);
 

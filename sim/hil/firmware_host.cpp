@@ -8,7 +8,7 @@
 namespace packsim::hil {
 
 FirmwareHost::FirmwareHost(const sim::VirtualClock& clock, CanBus& bus, Options options)
-    : clock_{clock}, bus_{bus}, options_{options}, boot_ns_{clock.now()} {
+    : clock_{clock}, bus_{bus}, options_{options}, boot_ns_{clock.now()}, budget_{options.limits} {
   hal_.version = BMS_HAL_VERSION;
   hal_.host = this;
   hal_.i2c_write = &FirmwareHost::i2c_write;
@@ -63,12 +63,14 @@ int FirmwareHost::count(int result) {
 
 int FirmwareHost::i2c_write(void* host, std::uint8_t address7, const std::uint8_t* data, std::size_t length) {
   FirmwareHost& h{self(host)};
+  if (!h.budget_.count_i2c_transaction()) return BMS_HAL_BUS_ERROR;
   I2cTarget* target{h.target_at(address7)};
   return h.count(target == nullptr ? BMS_HAL_NACK : target->write(address7, data, length));
 }
 
 int FirmwareHost::i2c_read(void* host, std::uint8_t address7, std::uint8_t* data, std::size_t length) {
   FirmwareHost& h{self(host)};
+  if (!h.budget_.count_i2c_transaction()) return BMS_HAL_BUS_ERROR;
   I2cTarget* target{h.target_at(address7)};
   return h.count(target == nullptr ? BMS_HAL_NACK : target->read(address7, data, length));
 }
@@ -76,6 +78,7 @@ int FirmwareHost::i2c_read(void* host, std::uint8_t address7, std::uint8_t* data
 int FirmwareHost::i2c_write_read(void* host, std::uint8_t address7, const std::uint8_t* write_data,
                                  std::size_t write_length, std::uint8_t* read_data, std::size_t read_length) {
   FirmwareHost& h{self(host)};
+  if (!h.budget_.count_i2c_transaction()) return BMS_HAL_BUS_ERROR;
   I2cTarget* target{h.target_at(address7)};
   if (target == nullptr) {
     return h.count(BMS_HAL_NACK);
@@ -100,7 +103,7 @@ void FirmwareHost::on_can_frame(const CanRecord& record) {
 
 int FirmwareHost::can_send(void* host, const bms_can_frame* frame) {
   FirmwareHost& h{self(host)};
-  if (frame == nullptr) {
+  if (frame == nullptr || !h.budget_.count_can_frame()) {
     return BMS_HAL_BUS_ERROR;
   }
   return h.bus_.send(h, *frame) ? BMS_HAL_OK : BMS_HAL_BUS_ERROR;
@@ -133,7 +136,7 @@ std::vector<std::uint8_t> FirmwareHost::uart_take_from_firmware() {
 
 std::size_t FirmwareHost::uart_write(void* host, const std::uint8_t* data, std::size_t length) {
   FirmwareHost& h{self(host)};
-  if (data == nullptr) {
+  if (data == nullptr || !h.budget_.count_uart_bytes(length)) {
     return 0;
   }
   const std::size_t room{h.options_.uart_capacity - std::min(h.options_.uart_capacity, h.uart_from_firmware_.size())};
@@ -180,6 +183,7 @@ int FirmwareHost::gpio_read(void* host, std::uint32_t pin) {
 
 void FirmwareHost::gpio_write(void* host, std::uint32_t pin, int level) {
   FirmwareHost& h{self(host)};
+  if (!h.budget_.count_gpio_write()) return;
   if (pin < h.gpio_.size()) {
     // AFE_RESET is recorded but does not hold the emulated chip in reset.
     h.gpio_[pin].output = level != 0 ? 1 : 0;

@@ -6,12 +6,14 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "bms_under_test/hal/bms_hal.h"
+#include "bms_under_test/hal/hal_call_budget.h"
 #include "sim/clock/virtual_clock.h"
 #include "sim/hil/can_bus.h"
 #include "sim/hil/i2c_target.h"
@@ -38,6 +40,9 @@ struct HostLogLine {
 // - millis(): virtual milliseconds since the firmware was last booted, plus an
 //   optional offset (to run across the uint32 wrap).
 // - log(): lines kept with their timestamps.
+// - Budget: each run (bms_init, bms_tick) may make no more bus traffic than
+//   the wire carries in a tick (hal_call_budget.h); beyond it every call fails
+//   (BMS_HAL_BUS_ERROR, 0 bytes) and budget_exceeded() says which bus.
 // Not copyable or movable: the bms_hal it hands out points at it.
 class FirmwareHost final : public CanNode {
  public:
@@ -46,6 +51,7 @@ class FirmwareHost final : public CanNode {
     std::size_t uart_capacity{4096};       // bytes each direction holds
     std::uint32_t millis_offset_ms{0};     // millis() at boot
     std::size_t log_capacity{100'000};     // oldest lines dropped beyond it
+    hal::HalCallLimits limits{};
   };
 
   FirmwareHost(const sim::VirtualClock& clock, CanBus& bus, Options options);
@@ -60,6 +66,12 @@ class FirmwareHost final : public CanNode {
   // A power cycle of the MCU at the current time: queues and GPIO outputs are
   // lost, millis() starts again from the offset.
   void power_cycle();
+
+  // A run of the firmware (bms_init or bms_tick) starts: its traffic budget
+  // for a tick of tick_period_ms begins anew.
+  void begin_run(std::uint32_t tick_period_ms) { budget_.begin_run(tick_period_ms); }
+  // Which bus the run flooded, once it did.
+  const std::optional<std::string>& budget_exceeded() const { return budget_.exceeded(); }
 
   // ---- I2C ----
   void attach_i2c(std::uint8_t address7, I2cTarget& target);  // not owned
@@ -133,6 +145,7 @@ class FirmwareHost final : public CanNode {
   std::deque<std::uint8_t> uart_from_firmware_;
 
   std::array<GpioPin, BMS_GPIO_COUNT> gpio_{};
+  hal::HalCallBudget budget_;
   std::deque<HostLogLine> log_;
 };
 

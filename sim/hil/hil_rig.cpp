@@ -70,6 +70,7 @@ HilRig::HilRig(RigOptions options, hal::Firmware firmware)
   host_.set_gpio_source(BMS_GPIO_AFE_ALERT, [this] { return afe_.outputs().alert_pin ? 1 : 0; });
   host_.set_gpio_source(BMS_GPIO_CHARGER_DETECT, [this] { return charger_detected() ? 1 : 0; });
   firmware_component_.set_after_tick([this] { drive_plant_from_afe(); });
+  firmware_component_.set_watchdog(options_.watchdog_ns);
   inverter_.set_heartbeat_enabled(options_.inverter_heartbeat);
 
   scheduler_.add(plant_, kPlantPriority);

@@ -58,6 +58,8 @@ struct RigOptions {
   ServiceTool::Options service{};
   // Charger detect GPIO: PACK+ (load side) this far above the stack.
   double charger_detect_margin_v{1.0};
+  // The MCU's watchdog (FirmwareComponent); nullopt: the board has none.
+  std::optional<sim::TimeNs> watchdog_ns;
 };
 
 // Held while a rig lives: a firmware linked into the process has one static

@@ -5,11 +5,13 @@
 #include <type_traits>
 #include <utility>
 
+#include "bms_under_test/hal/link/linked_firmware.h"
 #include "models/aging/aging_fast_forward.h"
 #include "sim/hil/reference_firmware.h"
 #include "sim/runner/condition_evaluator.h"
 #include "sim/runner/fault_mapping.h"
 #include "sim/runner/step_ports.h"
+#include "sim/transport/link_address.h"
 
 namespace packsim::runner {
 
@@ -68,9 +70,6 @@ std::vector<SignalRef> trace_signals(const std::vector<SignalRef>& used) {
   return columns;
 }
 
-hal::Firmware firmware_for(const RunOptions& options, const scenario::FirmwareImage& image) {
-  return options.load_firmware ? options.load_firmware(image) : load_firmware_image(image);
-}
 
 }  // namespace
 
@@ -80,6 +79,20 @@ std::vector<SignalRef> trace_columns(const scenario::Scenario& scenario) {
 
 hal::Firmware load_firmware_image(const scenario::FirmwareImage& image) {
   return image.is_reference() ? hil::reference_firmware() : hal::load_firmware(image.path);
+}
+
+hal::Firmware firmware_for_run(const scenario::FirmwareImage& image, const scenario::FirmwareSpec& spec,
+                               const RunOptions& options) {
+  const FirmwareExecution& how{options.firmware};
+  if (!how.link.empty()) {
+    return hal::connect_linked_firmware(transport::open_link_stream(how.link), how.link_options, how.link);
+  }
+  if (how.isolate.value_or(spec.isolate.value_or(!image.is_reference()))) {
+    const hal::ProcessOptions process{how.channel, how.link_options, {}};
+    return image.is_reference() ? hal::spawn_reference_firmware_process(process)
+                                : hal::spawn_firmware_process(image.path, process);
+  }
+  return options.load_firmware ? options.load_firmware(image) : load_firmware_image(image);
 }
 
 RunSession::RunSession(const scenario::Scenario& s, const RunOptions& options)
@@ -98,9 +111,10 @@ RunSession::RunSession(const scenario::Scenario& s, const RunOptions& options)
   bms_config firmware_config{hil::reference_default_config()};
   scenario::apply_config_overrides(s.firmware.config, firmware_config);
   rig_options.config_image = hil::config_eeprom_image(firmware_config);
+  rig_options.watchdog_ns = s.board.watchdog_ns;
 
   image_ = s.firmware.image;
-  rig_ = std::make_unique<hil::HilRig>(std::move(rig_options), firmware_for(options, image_));
+  rig_ = std::make_unique<hil::HilRig>(std::move(rig_options), firmware_for_run(image_, s.firmware, options));
   if (!config.pre_aging.empty()) {
     sim::PlantState state{rig_->plant().state()};
     state.pack = models::pre_aged_initial_state(rig_->pack());
@@ -108,6 +122,10 @@ RunSession::RunSession(const scenario::Scenario& s, const RunOptions& options)
   }
   if (options.record_cells) trace_.record_cells(rig_->pack().series(), rig_->pack().series() * rig_->pack().parallel());
   sampler_ = std::make_unique<SignalSampler>(*rig_);
+  rig_->firmware().set_on_reset([this](hil::FirmwareComponent::Failure failure) {
+    sampler_->raise(SignalId::kFirmwareRestarted);
+    if (failure == hil::FirmwareComponent::Failure::kHang) sampler_->raise(SignalId::kWatchdogReset);
+  });
   // FET edges and stimuli get a trace row at their instant: a short's
   // current lasts microseconds, far less than a check period.
   rig_->monitor().set_notable_instant_hook([this](sim::TimeNs t) { trace_.sample(t, *sampler_); });
@@ -322,7 +340,15 @@ bool RunSession::execute(int index, const scenario::Step& step) {
           bus(a.action);
         } else if constexpr (std::is_same_v<T, scenario::Service>) {
           service(index, step, a);
+        } else if constexpr (std::is_same_v<T, scenario::FirmwareFailure>) {
+          rig_->firmware().fail(a.kind == scenario::FirmwareFailure::Kind::kHang
+                                    ? hil::FirmwareComponent::Failure::kHang
+                                    : hil::FirmwareComponent::Failure::kCrash,
+                                a.persistent);
         } else if constexpr (std::is_same_v<T, scenario::Reflash>) {
+          // Whatever image boots, the flash is written anew: a defect that
+          // made the old one fail at every boot is gone.
+          rig_->firmware().clear_failure();
           if (a.firmware && a.firmware->path != image_.path) {
             reflash(index, step, *a.firmware);
           } else {
@@ -348,7 +374,14 @@ bool RunSession::execute(int index, const scenario::Step& step) {
 
 void RunSession::reflash(int index, const scenario::Step& step, const scenario::FirmwareImage& image) {
   try {
-    rig_->reflash(firmware_for(options_, image));
+    if (!options_.firmware.link.empty()) {
+      // A board on the far end of a link keeps the image it holds: the
+      // re-flash is its power cycle.
+      rig_->restart_firmware();
+      image_ = image;
+      return;
+    }
+    rig_->reflash(firmware_for_run(image, scenario_.firmware, options_));
   } catch (const std::exception& e) {
     // The old image keeps running (a programmer that fails verification).
     step_failure(index, step, std::string{"re-flash refused: "} + e.what());

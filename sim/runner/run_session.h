@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bms_under_test/hal/link/firmware_process.h"
 #include "sim/clock/realtime_pacer.h"
 #include "sim/clock/virtual_clock.h"
 #include "sim/hil/hil_rig.h"
@@ -25,6 +26,21 @@
 #include "sim/scenario/scenario.h"
 
 namespace packsim::runner {
+
+// Where the firmware's code runs.
+struct FirmwareExecution {
+  // In a child process of its own (hal::spawn_firmware_process), so that a
+  // crash, an exit or a hang becomes a verdict. nullopt: as the scenario says
+  // (firmware.isolate), by default isolated for a shared object and in this
+  // process for the reference firmware.
+  std::optional<bool> isolate;
+  hal::ProcessOptions::Channel channel{hal::ProcessOptions::Channel::kSharedMemory};
+  // Processor in the loop: the firmware runs on an MCU at the far end of this
+  // link, "serial:/dev/ttyACM0@115200" or "tcp:HOST:PORT" (sim/transport/
+  // link_address.h); the scenario's image is whatever the MCU holds.
+  std::string link;
+  hal::LinkOptions link_options{};
+};
 
 struct RunOptions {
   sim::TimeNs check_period_ns{10 * sim::kNsPerMs};
@@ -41,7 +57,8 @@ struct RunOptions {
   // Asked after every check; true stops the run there with RunInterrupted
   // (e.g. Ctrl-C in Python). The session stays consistent at that instant.
   std::function<bool()> interrupted;
-  // Makes the firmware for an image (the scenario's, a re-flash's); by
+  FirmwareExecution firmware;
+  // Loads an image in this process (when it is not isolated or linked); by
   // default the linked-in reference firmware or the shared object's path.
   // Python loads a private copy per rig, so several rigs live at once.
   std::function<hal::Firmware(const scenario::FirmwareImage&)> load_firmware;
@@ -53,8 +70,14 @@ struct RunOptions {
 // conditions read, in the signal table's order.
 std::vector<scenario::SignalRef> trace_columns(const scenario::Scenario& scenario);
 
-// The firmware for an image, as `packsim run` loads it.
+// The firmware for an image, as `packsim run` loads it in this process.
 hal::Firmware load_firmware_image(const scenario::FirmwareImage& image);
+// The firmware for an image as a run of `scenario` with `options` gets it:
+// linked (processor in the loop), in a child process, or in this process.
+// Throws hal::FirmwareLoadError for a file that is not a firmware or a link
+// that cannot be opened, hal::FirmwareFault for one that fails at once.
+hal::Firmware firmware_for_run(const scenario::FirmwareImage& image, const scenario::FirmwareSpec& spec,
+                               const RunOptions& options);
 
 // RunOptions::interrupted said stop. Not a std::exception: a catch-all for
 // broken runs must not turn it into a verdict.
@@ -84,6 +107,8 @@ class RunSession {
 
   // A trace row at this instant (the end of a run gets one).
   void sample_trace() { trace_.sample(now(), *sampler_); }
+  // A line the trace ends with, saying why the run ended early.
+  void note_end(const std::string& text) { trace_.set_end_note(text); }
   // Moves the trace out; the session is done with.
   TraceRecorder release_trace() { return std::move(trace_); }
 

@@ -5,6 +5,8 @@
 #include <memory>
 #include <utility>
 
+#include "bms_under_test/hal/firmware_fault.h"
+
 namespace packsim::runner {
 
 ScenarioRunner::ScenarioRunner(scenario::Scenario scenario, RunOptions options)
@@ -37,7 +39,22 @@ RunResult ScenarioRunner::run() {
     result.expectations = session->verdicts();
     result.statistics.simulated_s = sim::to_seconds(end);
     result.statistics.realtime = session->pacer_stats();
+    result.statistics.firmware_link = session->rig().firmware().firmware().link_statistics();
     stop_clock();  // the simulation's own time, not the log's formatting
+  } catch (const hal::FirmwareFault& fault) {
+    stop_clock();
+    result.firmware_fault = FirmwareFaultRecord{std::string{hal::firmware_fault_kind_name(fault.kind())},
+                                                fault.detail(), session ? session->now() : 0};
+    if (session) {
+      // Everything up to the fault stands: a trace row at its instant, the
+      // verdicts as they are then, and a note that the run ended there.
+      session->sample_trace();
+      session->note_end(result.firmware_fault->text());
+      result.expectations = session->verdicts();
+      result.statistics.simulated_s = sim::to_seconds(session->now());
+      result.statistics.realtime = session->pacer_stats();
+      result.statistics.firmware_link = session->rig().firmware().firmware().link_statistics();
+    }
   } catch (const std::exception& e) {
     stop_clock();
     result.error = e.what();

@@ -52,6 +52,7 @@ double SignalSampler::value(const scenario::SignalRef& ref) const {
     case SignalId::kChgFet: return rig_.charge_fet_on() ? 1.0 : 0.0;
     case SignalId::kDsgFet: return rig_.discharge_fet_on() ? 1.0 : 0.0;
     case SignalId::kFirmwareState: return firmware_state();
+    case SignalId::kFirmwareRunning: return rig_.firmware().running() ? 1.0 : 0.0;
     default: break;
   }
   if (id >= SignalId::kAfeCuv && id <= SignalId::kAfeOtf) {

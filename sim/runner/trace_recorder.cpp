@@ -73,6 +73,11 @@ std::string TraceRecorder::csv() const {
     }
     out += '\n';
   }
+  if (!end_note_.empty()) {
+    out += "# ";
+    for (const char c : end_note_) out += (c == '\n' || c == '\r') ? ' ' : c;
+    out += '\n';
+  }
   return out;
 }
 

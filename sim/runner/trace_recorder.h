@@ -3,6 +3,7 @@
 // The run's signals in columns, one row a sample: time plus each signal.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/clock/virtual_clock.h"
@@ -39,8 +40,13 @@ class TraceRecorder {
   const std::vector<double>& column_values(int column) const { return columns_[static_cast<std::size_t>(column)]; }
 
   // "time_s,pack_v,...": numbers in SI (fractions for %), switches 0/1,
-  // states by name; an unknown value is empty.
+  // states by name; an unknown value is empty. A run that ended early ends
+  // with a comment line, "# <note>" (pandas: comment="#"; numpy skips it).
   std::string csv() const;
+
+  // Why the run ended before its timeline did (a firmware fault), or "".
+  void set_end_note(std::string note) { end_note_ = std::move(note); }
+  const std::string& end_note() const { return end_note_; }
 
  private:
   std::vector<scenario::SignalRef> signals_;
@@ -51,6 +57,7 @@ class TraceRecorder {
   std::vector<double> cell_v_;
   std::vector<double> cell_temp_c_;
   std::vector<double> cell_soc_;
+  std::string end_note_;
 };
 
 }  // namespace packsim::runner

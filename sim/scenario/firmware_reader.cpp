@@ -45,10 +45,13 @@ FirmwareSpec read_firmware(const YamlObject& root, const std::string& scenario_d
       return spec;
     case YamlObject::Kind::kMap: {
       const YamlObject firmware{root.child("firmware")};
-      refuse_unknown_keys(firmware, {"path", "config"}, "'firmware'");
+      refuse_unknown_keys(firmware, {"path", "isolate", "config"}, "'firmware'");
       spec.where = firmware.location();
       if (firmware.has("path")) {
         spec.image = read_path(firmware, scenario_dir);
+      }
+      if (firmware.has("isolate")) {
+        spec.isolate = firmware.boolean_or("isolate", false);
       }
       if (const auto config = firmware.optional_child("config")) {
         spec.config = read_config_overrides(*config);

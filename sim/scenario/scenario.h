@@ -62,8 +62,21 @@ struct FirmwareImage {
 
 struct FirmwareSpec {
   FirmwareImage image;
+  // Run the firmware in a child process of its own (remote-HAL link), so that
+  // a crash, an exit or a hang ends its run with a verdict instead of taking
+  // the simulator down. nullopt: isolated for a shared object, in this
+  // process for the linked-in reference firmware.
+  std::optional<bool> isolate;
   // Written into the configuration EEPROM image over the reference defaults.
   std::vector<ConfigOverride> config;
+  SourceLocation where;
+};
+
+// The board the firmware runs on.
+struct BoardSpec {
+  // The MCU's independent watchdog: a firmware that completes no tick for
+  // this long is reset. nullopt: the board has none.
+  std::optional<sim::TimeNs> watchdog_ns;
   SourceLocation where;
 };
 
@@ -190,8 +203,17 @@ struct Reflash {
   std::optional<FirmwareImage> firmware;  // nullopt: the same firmware
 };
 
+// The BMS's MCU fails now: hangs (outputs held until the board's watchdog,
+// if any, resets it) or crashes (its fault handler resets it at once). A
+// persistent failure comes back at every boot, until a reflash.
+struct FirmwareFailure {
+  enum class Kind : std::uint8_t { kHang, kCrash };
+  Kind kind{Kind::kHang};
+  bool persistent{false};
+};
+
 using StepAction = std::variant<Discharge, Charge, Rest, Wait, SetAmbient, Connect, Disconnect, Inject, Clear, Bus,
-                                Service, Reflash>;
+                                Service, Reflash, FirmwareFailure>;
 
 struct Step {
   StepAction action;
@@ -210,6 +232,7 @@ struct Scenario {
   PackSpec pack;
   Environment environment;
   FirmwareSpec firmware;
+  BoardSpec board;
   std::vector<Step> steps;
   std::vector<Expectation> expectations;
 };

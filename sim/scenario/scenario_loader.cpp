@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "bms_under_test/firmware/bms_config.h"
+#include "sim/scenario/board_reader.h"
 #include "sim/scenario/firmware_reader.h"
 #include "sim/scenario/key_rules.h"
 #include "sim/scenario/pack_reader.h"
@@ -142,7 +143,7 @@ std::vector<Expectation> read_expectations(const YamlObject& root, ConditionCont
 Scenario read_scenario(const std::string& path, SourceFiles& files) {
   const YamlObject root{YamlObject::load_file(path, files)};
   root.refuse_duplicate_keys();
-  refuse_unknown_keys(root, {"name", "description", "seed", "pack", "environment", "firmware", "steps", "expect"},
+  refuse_unknown_keys(root, {"name", "description", "seed", "pack", "environment", "firmware", "board", "steps", "expect"},
                       "a scenario");
   Scenario scenario;
   scenario.file = path;
@@ -153,6 +154,7 @@ Scenario read_scenario(const std::string& path, SourceFiles& files) {
   scenario.pack = read_pack(root, dir, scenario.seed, files);
   scenario.environment = read_environment(root);
   scenario.firmware = read_firmware(root, dir);
+  scenario.board = read_board(root);
 
   StepContext steps;
   steps.scenario_dir = dir;

@@ -72,6 +72,8 @@ constexpr std::array kSignals{
     SignalInfo{kFirmwareState, "firmware_state", SignalSource::kFirmware, SignalKind::kState, kNone,
                SignalIndexing::kNone,
                "the firmware's exported state (bms_observables_get): startup, standby, normal, charge_inhibit, discharge_inhibit, fault_latched or sleep"},
+    on_off(kFirmwareRunning, "firmware_running", SignalSource::kFirmware,
+           "the BMS's MCU runs its firmware (off while a firmware_fault hang holds it)"),
     on_off(kServiceCellOvervoltage, "service.cell_overvoltage", kService, "JBD 0x03 protection bit 0"),
     on_off(kServiceCellUndervoltage, "service.cell_undervoltage", kService, "JBD 0x03 protection bit 1"),
     on_off(kServicePackOvervoltage, "service.pack_overvoltage", kService, "JBD 0x03 protection bit 2"),
@@ -120,7 +122,8 @@ constexpr std::array kSignals{
     event(kFaultCleared, "fault_cleared", "a fault is cleared (any, or [kind])", SignalIndexing::kOptionalFaultKind),
     event(kStepStarted, "step_started", "step [k] or [label] begins", SignalIndexing::kStep),
     event(kStepEnded, "step_ended", "step [k] or [label] ends", SignalIndexing::kStep),
-    event(kFirmwareRestarted, "firmware_restarted", "the BMS restarts (a reflash step)"),
+    event(kFirmwareRestarted, "firmware_restarted", "the BMS restarts (a reflash step, a watchdog or crash reset)"),
+    event(kWatchdogReset, "watchdog_reset", "the board's watchdog resets a hung MCU"),
 };
 
 constexpr bool table_in_id_order() {
@@ -130,7 +133,7 @@ constexpr bool table_in_id_order() {
   return true;
 }
 static_assert(table_in_id_order(), "kSignals must list every SignalId once, in enum order");
-static_assert(kSignals.size() == static_cast<std::size_t>(SignalId::kFirmwareRestarted) + 1);
+static_assert(kSignals.size() == static_cast<std::size_t>(SignalId::kWatchdogReset) + 1);
 
 static_assert(static_cast<int>(FirmwareState::kStartup) == BMS_STATE_STARTUP);
 static_assert(static_cast<int>(FirmwareState::kStandby) == BMS_STATE_STANDBY);

@@ -69,6 +69,7 @@ enum class SignalId : std::uint16_t {
   kAfeOtf,
   // Firmware.
   kFirmwareState,
+  kFirmwareRunning,
   // JBD service protocol.
   kServiceCellOvervoltage,
   kServiceCellUndervoltage,
@@ -121,6 +122,7 @@ enum class SignalId : std::uint16_t {
   kStepStarted,
   kStepEnded,
   kFirmwareRestarted,
+  kWatchdogReset,
 };
 
 enum class SignalKind : std::uint8_t {

@@ -16,9 +16,9 @@ namespace packsim::scenario {
 
 namespace {
 
-constexpr std::array<std::string_view, 13> kStepKinds{"discharge", "charge",  "rest",    "wait",  "set_ambient",
+constexpr std::array<std::string_view, 14> kStepKinds{"discharge", "charge",  "rest",    "wait",  "set_ambient",
                                                       "connect",   "disconnect", "inject", "clear", "bus",
-                                                      "service",   "reflash", "label"};
+                                                      "service",   "reflash", "firmware_fault", "label"};
 
 // Plausibility bounds: beyond these a value is a typo, not a test.
 const NumberRange kCurrentRange{0.0, 1.0e4, true, false};
@@ -91,6 +91,7 @@ class StepReader {
     if (kind == "clear") return clear(entry);
     if (kind == "bus") return bus(entry);
     if (kind == "service") return service(entry);
+    if (kind == "firmware_fault") return firmware_failure(entry);
     return reflash(entry);
   }
 
@@ -538,6 +539,28 @@ class StepReader {
     }
     block.finish();
     return step;
+  }
+
+  // `firmware_fault: hang` / `crash`, or {kind: hang|crash, persistent: true|false}.
+  FirmwareFailure firmware_failure(const YamlObject& entry) {
+    constexpr const char* kForms{"expected hang or crash, or {kind: hang|crash, persistent: true|false}"};
+    const auto kind_of = [&](const YamlScalar& text) {
+      if (text.text() == "hang") return FirmwareFailure::Kind::kHang;
+      if (text.text() == "crash") return FirmwareFailure::Kind::kCrash;
+      text.fail(std::string{"'firmware_fault': "} + kForms + ", got '" + text.text() + "'");
+    };
+    FirmwareFailure failure;
+    if (entry.kind("firmware_fault") == YamlObject::Kind::kScalar) {
+      failure.kind = kind_of(entry.scalar("firmware_fault"));
+      return failure;
+    }
+    if (entry.kind("firmware_fault") != YamlObject::Kind::kMap) entry.fail_at("firmware_fault", kForms);
+    const YamlObject block{entry.child("firmware_fault")};
+    refuse_unknown_keys(block, {"kind", "persistent"}, "'firmware_fault'");
+    failure.kind = kind_of(block.scalar("kind"));
+    failure.persistent = block.boolean_or("persistent", false);
+    block.finish();
+    return failure;
   }
 
   const StepContext& context_;

@@ -40,6 +40,7 @@ struct StepContext {
 //   - service: {read: status | cells | version | fault_log} | {reset: {}}
 //              | {fet_control: {charge: off, discharge: on}}, optional expect_refused: true
 //   - reflash: {firmware: reference | {path: x.so}}   or  reflash: {}  (the same firmware)
+//   - firmware_fault: hang | crash | {kind: hang|crash, persistent: true|false}
 //
 // Any entry may carry `label: name` for step_started[name] in expectations.
 // The timeline is checked as it is read: drive steps (discharge, charge,

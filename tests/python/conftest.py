@@ -36,3 +36,15 @@ def minimal_firmware_so():
 def library_scenario():
     """library_scenario("deep_discharge") -> the path of a scenario of the library."""
     return packsim.scenario_path
+
+
+@pytest.fixture
+def crash_firmware_so():
+    """tests/sim/runner/misbehaving_firmware.c built to segfault 2 s after it boots."""
+    return _env_path("PACKSIM_CRASH_FIRMWARE_SO")
+
+
+@pytest.fixture
+def hang_firmware_so():
+    """tests/sim/runner/misbehaving_firmware.c built to hang in its tick 2 s after it boots."""
+    return _env_path("PACKSIM_HANG_FIRMWARE_SO")

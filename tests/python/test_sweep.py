@@ -48,9 +48,11 @@ def test_a_serial_sweep_has_a_row_per_run_in_task_order(serial_table, short_disc
     assert table["environment.ambient"].tolist() == ["25 degC"] * 6 + ["5 degC"] * 6
     assert table["seed"].tolist() == list(SEEDS) * 2
     expectations = ["expect: " + name for name in short_discharge.expectation_names]
-    assert list(table.columns) == (["scenario", "seed", "environment.ambient", "passed", "error"] + expectations
+    assert list(table.columns) == (["scenario", "seed", "environment.ambient", "passed", "error", "firmware_fault"]
+                                   + expectations
                                    + list(FIGURES))
     assert (table["error"] == "").all()
+    assert (table["firmware_fault"] == "").all()
     # Every run cut off at the BMS's 2.5 V threshold, never reaching the cells' 2.0 V limit.
     assert table["expect: discharge FET opens at the undervoltage threshold"].all()
     assert table["expect: no cell below its 2.0 V limit"].all()

@@ -20,6 +20,8 @@ TEST(BenchCli, JsonReportsEveryFigureAndTheLockstepWorkloadPasses) {
     EXPECT_NE(run.out.find(key), std::string::npos) << key << " missing in\n" << run.out;
   }
   EXPECT_NE(run.out.find("\"lockstep_16s_passed\": true"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\"lockstep_16s_rt_factor_isolated\""), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\"lockstep_16s_isolated_passed\": true"), std::string::npos) << run.out;
 }
 
 TEST(BenchCli, LockstepHoursOutsideItsRangeIsBadInput) {

@@ -41,7 +41,7 @@ runner::RunResult passing_result() {
   result.scenario_file = "scenarios/deep_discharge.yaml";
   result.expectations = {{"discharge FET opens", "that: dsg_fet off within 3 s of min_cell_v < 2.5 V", true,
                           "held at t=50.00 s", {}}};
-  result.statistics = {60.0, 0.02, {}};
+  result.statistics = {60.0, 0.02, {}, {}};
   return result;
 }
 

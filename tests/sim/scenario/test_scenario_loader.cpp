@@ -232,7 +232,7 @@ TEST_F(EveryStepFile, EveryExpectationForm) {
 TEST(ScenarioErrors, UnknownKeyAtTheKey) {
   EXPECT_EQ(error_of([] { load_scenario(bad("unknown_key")); }),
             bad("unknown_key") + ":9:1: unknown key 'expectations' in a scenario; expected name, description, seed, "
-                                 "pack, environment, firmware, steps or expect");
+                                 "pack, environment, firmware, board, steps or expect");
 }
 
 TEST(ScenarioErrors, MissingKeyAtItsMapping) {
@@ -370,6 +370,46 @@ TEST_F(ScenarioVariants, UntilWrittenAsAMappingIsExplained) {
   EXPECT_EQ(load_error(base() + "  - wait:\n      until: {dsg_fet: off}\n"),
             path_ + ":9:14: 'until': expected a condition as text, e.g. until: min_cell_v < 2.5 V or 2 h (YAML reads "
                     "'dsg_fet: off' as a mapping: write 'dsg_fet off' or quote it)");
+}
+
+TEST_F(ScenarioVariants, FirmwareFaultStepsInTheirShortAndLongForms) {
+  write(base() + "  - firmware_fault: hang\n  - firmware_fault: {kind: crash, persistent: true}\n");
+  const Scenario scenario{load_scenario(path_)};
+  const auto& hang{std::get<FirmwareFailure>(scenario.steps[1].action)};
+  EXPECT_EQ(hang.kind, FirmwareFailure::Kind::kHang);
+  EXPECT_FALSE(hang.persistent);
+  const auto& crash{std::get<FirmwareFailure>(scenario.steps[2].action)};
+  EXPECT_EQ(crash.kind, FirmwareFailure::Kind::kCrash);
+  EXPECT_TRUE(crash.persistent);
+}
+
+TEST_F(ScenarioVariants, AFirmwareFaultOfAnUnknownKindIsRefusedAtTheValue) {
+  EXPECT_EQ(load_error(base() + "  - firmware_fault: freeze\n"),
+            path_ + ":8:21: 'firmware_fault': expected hang or crash, or {kind: hang|crash, persistent: true|false}, "
+                    "got 'freeze'");
+  EXPECT_EQ(load_error(base() + "  - firmware_fault: {kind: hang, forever: true}\n"),
+            path_ + ":8:34: unknown key 'forever' in 'firmware_fault'; expected kind or persistent");
+}
+
+TEST_F(ScenarioVariants, ABoardWatchdogIsADurationOrNone) {
+  write(base() + "board: {watchdog: 250 ms}\n");
+  EXPECT_EQ(load_scenario(path_).board.watchdog_ns, 250 * sim::kNsPerMs);
+  write(base() + "board: {watchdog: none}\n");
+  EXPECT_FALSE(load_scenario(path_).board.watchdog_ns.has_value());
+  write(base());
+  EXPECT_FALSE(load_scenario(path_).board.watchdog_ns.has_value());  // the reference board has none
+  EXPECT_EQ(load_error(base() + "board: {watchdog: 0.1 ms}\n"),
+            path_ + ":8:19: 'watchdog': 0.0001 s is not possible here; must be >= 0.001 s");
+  EXPECT_EQ(load_error(base() + "board: {whatchdog: 1 s}\n"),
+            path_ + ":8:9: unknown key 'whatchdog' in 'board'; expected watchdog; did you mean 'watchdog'?");
+}
+
+TEST_F(ScenarioVariants, FirmwareIsolationIsTheFirmwaresChoice) {
+  write("name: t\ndescription: d\nseed: 1\npack:\n  file: " + kPackFile +
+        "\nfirmware: {isolate: true}\nsteps:\n  - rest: 1 s\n");
+  EXPECT_EQ(load_scenario(path_).firmware.isolate, std::optional<bool>{true});
+  write(base());
+  EXPECT_FALSE(load_scenario(path_).firmware.isolate.has_value());
 }
 
 TEST_F(ScenarioVariants, DuplicateExpectationName) {
