@@ -110,6 +110,10 @@ class ProcessRuntime final : public LinkedRuntime {
     if (!tail.empty()) tail = "; its stderr ended with: " + tail;
     const std::string who{"its process (" + program_ + ", PID " + std::to_string(pid_) + ")"};
     if (fault.kind() == FirmwareFaultKind::kLinkLost && ended) {
+      if (!ended->signaled && !sanitizer_report().empty()) {
+        return FirmwareFault{FirmwareFaultKind::kCrashed, who + " was stopped by a sanitizer [" + fault.detail() + "]" +
+                                                              tail};
+      }
       if (ended->signaled) {
         return FirmwareFault{FirmwareFaultKind::kCrashed,
                              who + " was killed by " + signal_text(ended->code) + " [" + fault.detail() + "]" + tail};
@@ -140,27 +144,50 @@ class ProcessRuntime final : public LinkedRuntime {
     reaped_ = true;
   }
 
-  // The last lines the child wrote to stderr, joined: a sanitizer's report, a
-  // loader's complaint, the firmware's own last words.
-  std::string stderr_tail() const {
-    if (stderr_fd_ < 0) return {};
-    constexpr off_t kTailBytes{1200};
+  // The child's stderr, its last 4 KiB as lines.
+  std::vector<std::string> stderr_lines() const {
+    std::vector<std::string> lines;
+    if (stderr_fd_ < 0) return lines;
+    constexpr off_t kTailBytes{4096};
     const off_t size{::lseek(stderr_fd_, 0, SEEK_END)};
-    if (size <= 0) return {};
+    if (size <= 0) return lines;
     const off_t from{size > kTailBytes ? size - kTailBytes : 0};
     std::string text(static_cast<std::size_t>(size - from), '\0');
     const ssize_t n{::pread(stderr_fd_, text.data(), text.size(), from)};
-    if (n <= 0) return {};
+    if (n <= 0) return lines;
     text.resize(static_cast<std::size_t>(n));
-    std::string joined;
     std::size_t start{0};
-    std::vector<std::string> lines;
     while (start < text.size()) {
       std::size_t end{text.find('\n', start)};
       if (end == std::string::npos) end = text.size();
       if (end > start) lines.push_back(text.substr(start, end - start));
       start = end + 1;
     }
+    return lines;
+  }
+
+  // A sanitizer's report in the child's stderr: its ERROR and SUMMARY lines
+  // (the process then exits with status 1 instead of dying by the signal).
+  std::string sanitizer_report() const {
+    std::string report;
+    for (const std::string& line : stderr_lines()) {
+      const bool headline{line.find("ERROR: AddressSanitizer") != std::string::npos ||
+                          line.find("runtime error:") != std::string::npos ||
+                          line.rfind("SUMMARY: ", 0) == 0};
+      if (!headline || line.find("LeakSanitizer") != std::string::npos) continue;
+      if (!report.empty()) report += " | ";
+      report += line;
+    }
+    return report;
+  }
+
+  // The last lines the child wrote to stderr, joined: a loader's complaint,
+  // the firmware's own last words; a sanitizer's report by its headlines.
+  std::string stderr_tail() const {
+    const std::string report{sanitizer_report()};
+    if (!report.empty()) return report;
+    const std::vector<std::string> lines{stderr_lines()};
+    std::string joined;
     const std::size_t first{lines.size() > 4 ? lines.size() - 4 : 0};
     for (std::size_t i = first; i < lines.size(); ++i) {
       if (!joined.empty()) joined += " | ";
@@ -208,9 +235,23 @@ ProcessRuntime::Child spawn_child(const std::filesystem::path& program, const st
     child_end = ends[1];
     spec = "fd:" + std::to_string(kChildLinkFd);
   }
-  // dup2 onto fd 3 clears close-on-exec there; an end already at 3 would keep it.
-  int child_fd{child_end};
-  if (child_fd == kChildLinkFd) child_fd = ::fcntl(child_end, F_DUPFD_CLOEXEC, kChildLinkFd + 1);
+  // The child's ends go to fds 3 (link) and 2 (stderr) by dup2, in order:
+  // a source that already sits at 2 or 3 would be overwritten by the other's
+  // dup2 first (the stderr memfd at 3 became the link's, and a sanitizer's
+  // report was written over the shared-memory rings). Copies above both
+  // cannot collide; they are close-on-exec, and dup2 clears that on the copy
+  // it makes.
+  constexpr int kAboveChildFds{10};
+  const int child_fd{::fcntl(child_end, F_DUPFD_CLOEXEC, kAboveChildFds)};
+  const int child_stderr_fd{::fcntl(stderr_fd, F_DUPFD_CLOEXEC, kAboveChildFds)};
+  if (child_fd < 0 || child_stderr_fd < 0) {
+    const std::string reason{errno_text("cannot pass the link to the firmware's process")};
+    for (const int fd : {child_fd, child_stderr_fd, stderr_fd, host_end}) {
+      if (fd >= 0) ::close(fd);
+    }
+    if (channel == ProcessOptions::Channel::kSocketPair) ::close(child_end);
+    throw FirmwareLoadError(reason);
+  }
 
   std::vector<std::string> argv_text{program.string()};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
@@ -225,11 +266,12 @@ ProcessRuntime::Child spawn_child(const std::filesystem::path& program, const st
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, child_fd, kChildLinkFd);
-  posix_spawn_file_actions_adddup2(&actions, stderr_fd, STDERR_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, child_stderr_fd, STDERR_FILENO);
   pid_t pid{-1};
   const int spawned{::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ)};
   posix_spawn_file_actions_destroy(&actions);
-  if (child_fd != child_end) ::close(child_fd);
+  ::close(child_fd);
+  ::close(child_stderr_fd);
   if (channel == ProcessOptions::Channel::kSocketPair) ::close(child_end);
   if (spawned != 0) {
     ::close(stderr_fd);

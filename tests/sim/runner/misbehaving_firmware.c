@@ -9,6 +9,7 @@
  * observable.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -66,6 +67,9 @@ EXPORT const bms_observable *bms_observables_get(size_t *count) {
 EXPORT int bms_init(const bms_hal *hal) {
   memset(&firmware, 0, sizeof firmware);
   firmware.hal = hal;
+  /* A process's stderr is its own: the host shows its last lines with a fault. */
+  fputs("misbehaving test firmware: booted\n", stderr);
+  fflush(stderr);
   return 0;
 }
 
@@ -89,7 +93,9 @@ static void send_counter(void) {
 static void misbehave(void) {
   firmware.state = STATE_MISBEHAVING;
 #if MISBEHAVIOUR == MISBEHAVIOUR_CRASH
-  *(volatile int *)(uintptr_t)firmware.frames_sent = 1; /* frames_sent is small: an unmapped page */
+  /* frames_sent is small: an aligned address in the unmapped first page (a
+   * sanitizer's handler then reports the SEGV, not a misaligned store). */
+  *(volatile int *)(uintptr_t)(16u * (firmware.frames_sent + 1u)) = 1;
 #elif MISBEHAVIOUR == MISBEHAVIOUR_ABORT
   abort();
 #elif MISBEHAVIOUR == MISBEHAVIOUR_EXIT

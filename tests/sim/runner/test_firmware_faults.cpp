@@ -104,6 +104,10 @@ TEST_F(FirmwareFaults, AnExitInATickIsAnExitNotAPass) {
   EXPECT_EQ(result.firmware_fault->kind, "exited");
   EXPECT_NE(result.firmware_fault->detail.find("exited with status 0"), std::string::npos)
       << result.firmware_fault->detail;
+  // What it wrote to stderr (at boot) comes with the fault, and went nowhere else.
+  EXPECT_NE(result.firmware_fault->detail.find("its stderr ended with: misbehaving test firmware: booted"),
+            std::string::npos)
+      << result.firmware_fault->detail;
   EXPECT_EQ(result.firmware_fault->at_ns, kMisbehavesAtNs);
   expect_trace_ends_at_the_fault(result);
 }
