@@ -7,7 +7,9 @@
  * to the analog front-end, CAN, a UART, GPIO and a millisecond clock. In
  * packsim the clock is virtual time (the firmware never reads the wall clock);
  * on a HIL rig the same calls reach real buses. The same firmware source builds
- * for the simulator and for the MCU.
+ * for the simulator and for the MCU. In a child process (isolation) or on an
+ * MCU (processor in the loop), link/hal_link_client.h hands the firmware this
+ * same struct and carries each call over the remote-HAL link to packsim.
  *
  * Versioning: the major number changes when a field's meaning or position
  * changes; the minor number when fields are appended. A host refuses a

@@ -110,37 +110,44 @@ TEST(HalLinkFrame, TypeNamesAndKnownTypes) {
 
 // ---- Decoder ----
 
+// A decoder and what its last feed gave.
+struct Feeder {
+  std::unique_ptr<hal_link_decoder> decoder{std::make_unique<hal_link_decoder>()};
+  hal_link_frame out{};
+  hal_link_error error{};
+  std::size_t consumed{0};
+
+  Feeder() { hal_link_decoder_reset(decoder.get()); }
+  hal_link_decode_result feed(const std::uint8_t* data, std::size_t length) {
+    consumed = 0;
+    return hal_link_decoder_feed(decoder.get(), data, length, &consumed, &out, &error);
+  }
+  // The rest of `stream` from `offset`.
+  hal_link_decode_result feed(const Bytes& stream, std::size_t offset = 0) {
+    return feed(stream.data() + offset, stream.size() - offset);
+  }
+};
+
 TEST(HalLinkDecoder, AFrameSplitAtEveryByteBoundaryDecodes) {
   const Bytes frame{frame_bytes(HAL_LINK_REPLY, 42, Bytes{1, 2, 3, 4, 5, 6, 7})};
   for (std::size_t split = 0; split <= frame.size(); ++split) {
-    auto decoder{std::make_unique<hal_link_decoder>()};
-    hal_link_decoder_reset(decoder.get());
-    hal_link_frame out{};
-    hal_link_error error{};
-    std::size_t consumed{0};
-    EXPECT_EQ(hal_link_decoder_feed(decoder.get(), frame.data(), split, &consumed, &out, &error),
+    Feeder feeder;
+    EXPECT_EQ(feeder.feed(frame.data(), split),
               split == frame.size() ? HAL_LINK_DECODE_FRAME : HAL_LINK_DECODE_NEED_MORE);
-    EXPECT_EQ(consumed, split);
+    EXPECT_EQ(feeder.consumed, split);
     if (split < frame.size()) {
-      ASSERT_EQ(hal_link_decoder_feed(decoder.get(), frame.data() + split, frame.size() - split, &consumed, &out,
-                                      &error),
-                HAL_LINK_DECODE_FRAME)
-          << "split at " << split;
-      EXPECT_EQ(consumed, frame.size() - split);
+      ASSERT_EQ(feeder.feed(frame, split), HAL_LINK_DECODE_FRAME) << "split at " << split;
+      EXPECT_EQ(feeder.consumed, frame.size() - split);
     }
-    EXPECT_EQ(out.sequence, 42);
-    EXPECT_EQ(Bytes(out.payload, out.payload + out.payload_length), (Bytes{1, 2, 3, 4, 5, 6, 7}));
+    EXPECT_EQ(feeder.out.sequence, 42);
+    EXPECT_EQ(Bytes(feeder.out.payload, feeder.out.payload + feeder.out.payload_length), (Bytes{1, 2, 3, 4, 5, 6, 7}));
   }
   // One byte at a time.
-  auto decoder{std::make_unique<hal_link_decoder>()};
-  hal_link_decoder_reset(decoder.get());
+  Feeder feeder;
   int frames{0};
   for (std::uint8_t byte : frame) {
-    hal_link_frame out{};
-    hal_link_error error{};
-    std::size_t consumed{0};
-    frames += hal_link_decoder_feed(decoder.get(), &byte, 1, &consumed, &out, &error) == HAL_LINK_DECODE_FRAME;
-    EXPECT_EQ(consumed, 1u);
+    frames += feeder.feed(&byte, 1) == HAL_LINK_DECODE_FRAME;
+    EXPECT_EQ(feeder.consumed, 1u);
   }
   EXPECT_EQ(frames, 1);
 }
@@ -151,24 +158,18 @@ TEST(HalLinkDecoder, SeveralFramesInOneBufferComeOutOneAtATime) {
     const Bytes frame{frame_bytes(HAL_LINK_LOG, sequence, Bytes(sequence, static_cast<std::uint8_t>('a' + sequence)))};
     stream.insert(stream.end(), frame.begin(), frame.end());
   }
-  auto decoder{std::make_unique<hal_link_decoder>()};
-  hal_link_decoder_reset(decoder.get());
+  Feeder feeder;
   std::size_t offset{0};
   std::uint8_t expected_sequence{0};
   while (offset < stream.size()) {
-    hal_link_frame out{};
-    hal_link_error error{};
-    std::size_t consumed{0};
-    const auto result{
-        hal_link_decoder_feed(decoder.get(), stream.data() + offset, stream.size() - offset, &consumed, &out, &error)};
-    ASSERT_EQ(result, HAL_LINK_DECODE_FRAME);
-    EXPECT_EQ(out.sequence, expected_sequence);
-    EXPECT_EQ(out.payload_length, expected_sequence);
+    ASSERT_EQ(feeder.feed(stream, offset), HAL_LINK_DECODE_FRAME);
+    EXPECT_EQ(feeder.out.sequence, expected_sequence);
+    EXPECT_EQ(feeder.out.payload_length, expected_sequence);
     ++expected_sequence;
-    offset += consumed;
+    offset += feeder.consumed;
   }
   EXPECT_EQ(expected_sequence, 5);
-  EXPECT_EQ(decoder->bytes_skipped, 0u);
+  EXPECT_EQ(feeder.decoder->bytes_skipped, 0u);
 }
 
 TEST(HalLinkDecoder, GarbageBeforeTheFirstFrameIsSkippedAndCounted) {
@@ -188,18 +189,12 @@ TEST(HalLinkDecoder, GarbageBeforeTheFirstFrameIsSkippedAndCounted) {
   const Bytes frame{frame_bytes(HAL_LINK_HELLO, 0, Bytes(8, 0))};
   stream.insert(stream.end(), frame.begin(), frame.end());
 
-  auto decoder{std::make_unique<hal_link_decoder>()};
-  hal_link_decoder_reset(decoder.get());
-  hal_link_frame out{};
-  hal_link_error error{};
-  std::size_t consumed{0};
-  ASSERT_EQ(hal_link_decoder_feed(decoder.get(), stream.data(), stream.size(), &consumed, &out, &error),
-            HAL_LINK_DECODE_FRAME)
-      << error_text(error);
-  EXPECT_EQ(consumed, stream.size());
-  EXPECT_EQ(out.type, HAL_LINK_HELLO);
-  EXPECT_EQ(decoder->bytes_skipped, garbage.size());
-  EXPECT_TRUE(decoder->synchronised);
+  Feeder feeder;
+  ASSERT_EQ(feeder.feed(stream), HAL_LINK_DECODE_FRAME) << error_text(feeder.error);
+  EXPECT_EQ(feeder.consumed, stream.size());
+  EXPECT_EQ(feeder.out.type, HAL_LINK_HELLO);
+  EXPECT_EQ(feeder.decoder->bytes_skipped, garbage.size());
+  EXPECT_TRUE(feeder.decoder->synchronised);
 }
 
 TEST(HalLinkDecoder, GarbageAfterTheFirstFrameIsAnError) {
@@ -211,27 +206,18 @@ TEST(HalLinkDecoder, GarbageAfterTheFirstFrameIsAnError) {
   const Bytes second{frame_bytes(HAL_LINK_RUN_DONE, 2, Bytes(16, 0))};
   stream.insert(stream.end(), second.begin(), second.end());
 
-  auto decoder{std::make_unique<hal_link_decoder>()};
-  hal_link_decoder_reset(decoder.get());
-  hal_link_frame out{};
-  hal_link_error error{};
-  std::size_t consumed{0};
-  ASSERT_EQ(hal_link_decoder_feed(decoder.get(), stream.data(), stream.size(), &consumed, &out, &error),
-            HAL_LINK_DECODE_FRAME);
-  std::size_t offset{consumed};
-  ASSERT_EQ(hal_link_decoder_feed(decoder.get(), stream.data() + offset, stream.size() - offset, &consumed, &out,
-                                  &error),
-            HAL_LINK_DECODE_ERROR);
-  EXPECT_STREQ(error.field, "sync");
-  EXPECT_EQ(error_text(error), "sync: got 0x6F, expected 0xA5");
-  EXPECT_EQ(consumed, 4u);  // the whole stray run, as one error
-  offset += consumed;
+  Feeder feeder;
+  ASSERT_EQ(feeder.feed(stream), HAL_LINK_DECODE_FRAME);
+  std::size_t offset{feeder.consumed};
+  ASSERT_EQ(feeder.feed(stream, offset), HAL_LINK_DECODE_ERROR);
+  EXPECT_STREQ(feeder.error.field, "sync");
+  EXPECT_EQ(error_text(feeder.error), "sync: got 0x6F, expected 0xA5");
+  EXPECT_EQ(feeder.consumed, 4u);  // the whole stray run, as one error
+  offset += feeder.consumed;
   // The decoder dropped the bad bytes: the next frame still decodes.
-  ASSERT_EQ(hal_link_decoder_feed(decoder.get(), stream.data() + offset, stream.size() - offset, &consumed, &out,
-                                  &error),
-            HAL_LINK_DECODE_FRAME);
-  EXPECT_EQ(out.sequence, 2);
-  EXPECT_EQ(decoder->bytes_skipped, 0u);
+  ASSERT_EQ(feeder.feed(stream, offset), HAL_LINK_DECODE_FRAME);
+  EXPECT_EQ(feeder.out.sequence, 2);
+  EXPECT_EQ(feeder.decoder->bytes_skipped, 0u);
 }
 
 TEST(HalLinkDecoder, ABadCrcIsAnErrorNamingTheCrcWithGotAndExpected) {
@@ -240,19 +226,14 @@ TEST(HalLinkDecoder, ABadCrcIsAnErrorNamingTheCrcWithGotAndExpected) {
   frame[8] ^= 0x10;  // a payload bit flips in transit
   const std::uint16_t expected{hal_link_crc16(0xFFFF, frame.data() + 2, frame.size() - 4)};
   ASSERT_NE(good, expected);
-  auto decoder{std::make_unique<hal_link_decoder>()};
-  hal_link_decoder_reset(decoder.get());
-  hal_link_frame out{};
-  hal_link_error error{};
-  std::size_t consumed{0};
-  ASSERT_EQ(hal_link_decoder_feed(decoder.get(), frame.data(), frame.size(), &consumed, &out, &error),
-            HAL_LINK_DECODE_ERROR);
-  EXPECT_EQ(error.code, HAL_LINK_ERROR_CRC);
-  EXPECT_STREQ(error.field, "crc");
+  Feeder feeder;
+  ASSERT_EQ(feeder.feed(frame), HAL_LINK_DECODE_ERROR);
+  EXPECT_EQ(feeder.error.code, HAL_LINK_ERROR_CRC);
+  EXPECT_STREQ(feeder.error.field, "crc");
   char hex[64];
   std::snprintf(hex, sizeof hex, "got 0x%04X, expected 0x%04X", good, expected);
-  EXPECT_EQ(std::string{error.detail}, hex);
-  EXPECT_EQ(consumed, frame.size());
+  EXPECT_EQ(std::string{feeder.error.detail}, hex);
+  EXPECT_EQ(feeder.consumed, frame.size());
 }
 
 // A good frame (the decoder is then synchronised), then `after`: the error
@@ -260,18 +241,10 @@ TEST(HalLinkDecoder, ABadCrcIsAnErrorNamingTheCrcWithGotAndExpected) {
 hal_link_error error_after_a_good_frame(const Bytes& after) {
   Bytes stream{frame_bytes(HAL_LINK_RUN_DONE, 1, Bytes(16, 0))};
   stream.insert(stream.end(), after.begin(), after.end());
-  auto decoder{std::make_unique<hal_link_decoder>()};
-  hal_link_decoder_reset(decoder.get());
-  hal_link_frame out{};
-  hal_link_error error{};
-  std::size_t consumed{0};
-  EXPECT_EQ(hal_link_decoder_feed(decoder.get(), stream.data(), stream.size(), &consumed, &out, &error),
-            HAL_LINK_DECODE_FRAME);
-  const std::size_t offset{consumed};
-  EXPECT_EQ(hal_link_decoder_feed(decoder.get(), stream.data() + offset, stream.size() - offset, &consumed, &out,
-                                  &error),
-            HAL_LINK_DECODE_ERROR);
-  return error;
+  Feeder feeder;
+  EXPECT_EQ(feeder.feed(stream), HAL_LINK_DECODE_FRAME);
+  EXPECT_EQ(feeder.feed(stream, feeder.consumed), HAL_LINK_DECODE_ERROR);
+  return feeder.error;
 }
 
 TEST(HalLinkDecoder, ALengthBeyondTheMaximumIsAnErrorOnceSynchronised) {
