@@ -50,6 +50,26 @@ bool fd_read_frame(int fd, Frame& frame) {
 }
 
 // range(0): the spin budget in ns of both sides.
+// Times each ping-pong of `round_trip` (a frame out, its echo back) and reports them.
+template <typename RoundTrip>
+void time_round_trips(benchmark::State& state, const char* closed_message, RoundTrip&& round_trip) {
+  Frame ping{};
+  Frame pong{};
+  std::vector<std::int64_t> samples;
+  samples.reserve(1u << 20);
+  for (auto _ : state) {
+    const auto start{Clock::now()};
+    ++ping[0];
+    if (!round_trip(ping, pong)) {
+      state.SkipWithError(closed_message);
+      break;
+    }
+    samples.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
+    benchmark::DoNotOptimize(pong);
+  }
+  report_round_trips(state, samples);
+}
+
 void shm_round_trip(benchmark::State& state) {
   const std::size_t size{hal_link_shm_mapping_size()};
   void* mapping{::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0)};
@@ -73,25 +93,13 @@ void shm_round_trip(benchmark::State& state) {
     }
     ::_exit(0);
   }
-  Frame ping{};
-  Frame pong{};
-  std::vector<std::int64_t> samples;
-  samples.reserve(1u << 20);
-  for (auto _ : state) {
-    const auto start{Clock::now()};
-    ++ping[0];
-    if (hal_link_shm_write(&host, ping.data(), ping.size(), -1) != static_cast<long>(ping.size()) ||
-        !shm_read_frame(&host, pong)) {
-      state.SkipWithError("the ring closed");
-      break;
-    }
-    samples.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
-    benchmark::DoNotOptimize(pong);
-  }
+  time_round_trips(state, "the ring closed", [&](const Frame& ping, Frame& pong) {
+    return hal_link_shm_write(&host, ping.data(), ping.size(), -1) == static_cast<long>(ping.size()) &&
+           shm_read_frame(&host, pong);
+  });
   hal_link_shm_close(&host);
   ::waitpid(child, nullptr, 0);
   ::munmap(mapping, size);
-  report_round_trips(state, samples);
 }
 
 void socketpair_round_trip(benchmark::State& state) {
@@ -110,24 +118,12 @@ void socketpair_round_trip(benchmark::State& state) {
     ::_exit(0);
   }
   ::close(fds[1]);
-  Frame ping{};
-  Frame pong{};
-  std::vector<std::int64_t> samples;
-  samples.reserve(1u << 20);
-  for (auto _ : state) {
-    const auto start{Clock::now()};
-    ++ping[0];
-    if (::write(fds[0], ping.data(), ping.size()) != static_cast<ssize_t>(ping.size()) ||
-        !fd_read_frame(fds[0], pong)) {
-      state.SkipWithError("the socket closed");
-      break;
-    }
-    samples.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
-    benchmark::DoNotOptimize(pong);
-  }
+  time_round_trips(state, "the socket closed", [&](const Frame& ping, Frame& pong) {
+    return ::write(fds[0], ping.data(), ping.size()) == static_cast<ssize_t>(ping.size()) &&
+           fd_read_frame(fds[0], pong);
+  });
   ::close(fds[0]);
   ::waitpid(child, nullptr, 0);
-  report_round_trips(state, samples);
 }
 
 // The other process does the work: wall-clock time, not this process's CPU time.

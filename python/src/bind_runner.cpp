@@ -35,12 +35,7 @@ struct RunOutput {
 std::shared_ptr<RunOutput> run(const ScenarioHandle& handle, std::optional<std::uint64_t> seed,
                                std::optional<std::string> firmware, bool record_cells, std::optional<bool> isolate) {
   scenario::Scenario s{handle.scenario};
-  if (isolate) s.firmware.isolate = isolate;
-  if (firmware) {
-    if (!isolate) s.firmware.isolate.reset();  // a replaced image runs as its kind says
-    const bool isolated{s.firmware.isolate.value_or(*firmware != "reference")};
-    s.firmware.image = firmware_image_from_argument(*firmware, isolated);
-  }
+  apply_firmware_arguments(s, firmware, isolate);
   auto output{std::make_shared<RunOutput>()};
   runner::RunOptions options;
   options.seed = seed;

@@ -21,16 +21,22 @@ hal::Firmware load_private_firmware(const scenario::FirmwareImage& image) {
   return hal::load_firmware(path, {.private_copy = true});
 }
 
-scenario::FirmwareImage firmware_image_from_argument(const std::string& firmware, bool isolated) {
-  if (firmware == "reference") return {};
-  const scenario::FirmwareImage image{std::filesystem::absolute(firmware).lexically_normal().string()};
-  // Refused here, before any run.
-  if (isolated) {
-    (void)hal::spawn_firmware_process(image.path);
-  } else {
-    (void)hal::load_firmware(image.path, {.private_copy = true});
+void apply_firmware_arguments(scenario::Scenario& scenario, const std::optional<std::string>& firmware,
+                              std::optional<bool> isolate) {
+  if (isolate) scenario.firmware.isolate = isolate;
+  if (!firmware) return;
+  if (!isolate) scenario.firmware.isolate.reset();  // a replaced image runs as its kind says
+  scenario::FirmwareImage image;
+  if (*firmware != "reference") image.path = std::filesystem::absolute(*firmware).lexically_normal().string();
+  // Refused here, before any run, the way the run will load it.
+  if (!image.is_reference()) {
+    if (runner::runs_isolated(image, scenario.firmware, {})) {
+      (void)hal::spawn_firmware_process(image.path);
+    } else {
+      (void)hal::load_firmware(image.path, {.private_copy = true});
+    }
   }
-  return image;
+  scenario.firmware.image = image;
 }
 
 }  // namespace packsim::python

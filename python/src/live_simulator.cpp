@@ -14,12 +14,7 @@ namespace {
 scenario::Scenario with_firmware(const ScenarioHandle& handle, const std::optional<std::string>& firmware,
                                  std::optional<bool> isolate) {
   scenario::Scenario s{handle.scenario};
-  if (isolate) s.firmware.isolate = isolate;
-  if (firmware) {
-    if (!isolate) s.firmware.isolate.reset();  // a replaced image runs as its kind says
-    const bool isolated{s.firmware.isolate.value_or(*firmware != "reference")};
-    s.firmware.image = firmware_image_from_argument(*firmware, isolated);
-  }
+  apply_firmware_arguments(s, firmware, isolate);
   return s;
 }
 

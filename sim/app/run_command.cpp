@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <ostream>
+#include <set>
 #include <utility>
 
 #include "common/input_error.h"
@@ -182,21 +183,30 @@ int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& 
     }
   }
   if (bad_input) return kRunBadInput;
-  if (!options.firmware_path.empty() || !options.firmware_link.empty()) {
-    // Loaded once here, the way the runs will load it, so that a missing
-    // file, a wrong HAL version or a link that does not answer is bad input
-    // before any run.
-    const char* option{options.firmware_link.empty() ? "--firmware" : "--firmware-link"};
+  // Every firmware the runs will start is loaded once here, the way they will
+  // load it, so that a file that is not a firmware, a wrong HAL version or a
+  // link that does not answer is bad input before any run (the reference
+  // firmware in this process needs no check).
+  std::set<std::pair<std::string, bool>> checked;
+  for (const scenario::Scenario& s : scenarios) {
+    runner::RunOptions probe;
+    probe.firmware = execution;
+    const bool isolated{runner::runs_isolated(s.firmware.image, s.firmware, execution)};
+    const bool in_process_reference{s.firmware.image.is_reference() && !isolated && execution.link.empty()};
+    if (in_process_reference || !checked.emplace(execution.link + s.firmware.image.path, isolated).second) continue;
+    const std::string what{!execution.link.empty()         ? "--firmware-link"
+                           : !options.firmware_path.empty() ? "--firmware"
+                                                            : s.file + ": firmware"};
     try {
-      runner::RunOptions probe;
-      probe.firmware = execution;
-      (void)runner::firmware_for_run(scenarios.front().firmware.image, scenarios.front().firmware, probe);
+      (void)runner::firmware_for_run(s.firmware.image, s.firmware, probe);
     } catch (const hal::FirmwareLoadError& error) {
-      err << option << ": " << error.what() << '\n';
+      err << what << ": " << error.what() << '\n';
       return kRunBadInput;
     } catch (const hal::FirmwareFault& fault) {
-      err << option << ": " << fault.what() << '\n';
-      return kRunBadInput;
+      // It loaded, then crashed, exited or hung before it said hello: the
+      // firmware's fault, not the input's.
+      err << what << ": " << fault.what() << '\n';
+      return kRunFirmwareFault;
     }
   }
   const std::string junit{options.junit_path.empty() ? options.out_dir + "/junit.xml" : options.junit_path};

@@ -16,7 +16,7 @@
 
 #include "bms_under_test/hal/firmware_fault.h"
 #include "bms_under_test/hal/firmware_loader.h"
-#include "bms_under_test/hal/link/firmware_process.h"
+#include "sim/runner/run_session.h"
 #include "common/input_error.h"
 #include "sim/clock/realtime_pacer.h"
 #include "sim/hil/hil_rig.h"
@@ -167,13 +167,12 @@ int run_serve_command(const ServeOptions& options, std::ostream& out, std::ostre
 
   std::unique_ptr<hil::HilRig> rig;
   try {
-    const bool reference{options.firmware_path.empty()};
-    const bool isolated{options.isolate.value_or(!reference)};
-    hal::Firmware firmware{isolated    ? (reference ? hal::spawn_reference_firmware_process()
-                                                    : hal::spawn_firmware_process(options.firmware_path))
-                           : reference ? hil::reference_firmware()
-                                       : hal::load_firmware(options.firmware_path)};
-    rig = std::make_unique<hil::HilRig>(rig_options_of(options), std::move(firmware));
+    // Loaded as `packsim run` loads it (isolated for a shared object, unless told).
+    scenario::FirmwareSpec spec;
+    spec.image.path = options.firmware_path;
+    runner::RunOptions how;
+    how.firmware.isolate = options.isolate;
+    rig = std::make_unique<hil::HilRig>(rig_options_of(options), runner::firmware_for_run(spec.image, spec, how));
   } catch (const InputError& error) {
     err << error.what() << '\n';
     return kServeBadInput;
@@ -182,7 +181,7 @@ int run_serve_command(const ServeOptions& options, std::ostream& out, std::ostre
     return kServeBadInput;
   } catch (const hal::FirmwareFault& fault) {
     err << "--firmware: " << fault.what() << '\n';
-    return kServeBadInput;
+    return kServeFirmwareFault;
   }
 
   // Declared after the rig: the bridges go first, then the ports (links removed), then the rig.

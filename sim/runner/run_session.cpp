@@ -81,13 +81,18 @@ hal::Firmware load_firmware_image(const scenario::FirmwareImage& image) {
   return image.is_reference() ? hil::reference_firmware() : hal::load_firmware(image.path);
 }
 
+bool runs_isolated(const scenario::FirmwareImage& image, const scenario::FirmwareSpec& spec,
+                   const FirmwareExecution& how) {
+  return how.isolate.value_or(spec.isolate.value_or(!image.is_reference()));
+}
+
 hal::Firmware firmware_for_run(const scenario::FirmwareImage& image, const scenario::FirmwareSpec& spec,
                                const RunOptions& options) {
   const FirmwareExecution& how{options.firmware};
   if (!how.link.empty()) {
     return hal::connect_linked_firmware(transport::open_link_stream(how.link), how.link_options, how.link);
   }
-  if (how.isolate.value_or(spec.isolate.value_or(!image.is_reference()))) {
+  if (runs_isolated(image, spec, how)) {
     const hal::ProcessOptions process{how.channel, how.link_options, {}};
     return image.is_reference() ? hal::spawn_reference_firmware_process(process)
                                 : hal::spawn_firmware_process(image.path, process);

@@ -72,6 +72,10 @@ std::vector<scenario::SignalRef> trace_columns(const scenario::Scenario& scenari
 
 // The firmware for an image, as `packsim run` loads it in this process.
 hal::Firmware load_firmware_image(const scenario::FirmwareImage& image);
+// Whether `image` runs in a child process: as `how` says, else as the
+// scenario's firmware.isolate says, else isolated unless it is the reference.
+bool runs_isolated(const scenario::FirmwareImage& image, const scenario::FirmwareSpec& spec,
+                   const FirmwareExecution& how);
 // The firmware for an image as a run of `scenario` with `options` gets it:
 // linked (processor in the loop), in a child process, or in this process.
 // Throws hal::FirmwareLoadError for a file that is not a firmware or a link

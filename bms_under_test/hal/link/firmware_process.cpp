@@ -73,8 +73,7 @@ class ProcessRuntime final : public LinkedRuntime {
       : LinkedRuntime{std::move(child.stream), options, "process:" + std::to_string(child.pid)},
         pid_{child.pid},
         stderr_fd_{child.stderr_fd},
-        program_{std::move(child.program)},
-        origin_{origin} {
+        program_{std::move(child.program)} {
     try {
       open();
     } catch (const FirmwareFault&) {
@@ -199,13 +198,8 @@ class ProcessRuntime final : public LinkedRuntime {
   pid_t pid_;
   int stderr_fd_;
   std::string program_;
-  std::string origin_;
   std::optional<ExitStatus> status_;
   bool reaped_{false};
-
- public:
-  ProcessRuntime(const ProcessRuntime&) = delete;
-  ProcessRuntime& operator=(const ProcessRuntime&) = delete;
 };
 
 // Starts `program args... --link SPEC` with its end of the link at fd 3 and

@@ -57,13 +57,18 @@ void LinkSession::tell_peer(const hal_link_error& error) {
   }
 }
 
-void LinkSession::fail_protocol(const hal_link_error& error, const char* awaiting) {
+void LinkSession::fail_protocol(const hal_link_error& error) {
   tell_peer(error);
-  fail(FirmwareFaultKind::kLinkError, error_text(error) + " (awaiting " + awaiting + ", at millis " +
+  fail(FirmwareFaultKind::kLinkError, error_text(error) + " (awaiting " + awaiting_ + ", at millis " +
                                           std::to_string(current_millis_) + ", over " + stream_->describe() + ")");
 }
 
 // ---- Frames ----
+
+void LinkSession::expect(const char* awaiting, std::chrono::milliseconds within) {
+  awaiting_ = awaiting;
+  waited_ = within;
+}
 
 void LinkSession::send(std::uint8_t type, std::size_t payload_length) {
   const std::size_t size{hal_link_frame_write(type, host_sequence_, payload_out(),
@@ -79,7 +84,7 @@ void LinkSession::send(std::uint8_t type, std::size_t payload_length) {
   bytes_sent_ += size;
 }
 
-hal_link_frame LinkSession::next_frame(Deadline deadline, const char* awaiting) {
+hal_link_frame LinkSession::next_frame(Deadline deadline) {
   for (;;) {
     if (rx_used_ < rx_fill_) {
       std::size_t consumed{0};
@@ -88,13 +93,13 @@ hal_link_frame LinkSession::next_frame(Deadline deadline, const char* awaiting) 
       const hal_link_decode_result result{
           hal_link_decoder_feed(&decoder_, rx_.data() + rx_used_, rx_fill_ - rx_used_, &consumed, &frame, &error)};
       rx_used_ += consumed;
-      if (result == HAL_LINK_DECODE_ERROR) fail_protocol(error, awaiting);
+      if (result == HAL_LINK_DECODE_ERROR) fail_protocol(error);
       if (result == HAL_LINK_DECODE_FRAME) {
         if (frame.sequence != firmware_sequence_) {
           hal_link_error sequence{};
           hal_link_error_set_values(&sequence, HAL_LINK_ERROR_SEQUENCE, "sequence", frame.sequence, "expected",
                                     firmware_sequence_);
-          fail_protocol(sequence, awaiting);
+          fail_protocol(sequence);
         }
         ++firmware_sequence_;
         bytes_received_ += HAL_LINK_HEADER_SIZE + frame.payload_length + HAL_LINK_CRC_SIZE;
@@ -106,13 +111,11 @@ hal_link_frame LinkSession::next_frame(Deadline deadline, const char* awaiting) 
     try {
       n = stream_->read_some(rx_, deadline);
     } catch (const LinkClosed& closed) {
-      fail(FirmwareFaultKind::kLinkLost, std::string{closed.what()} + " (awaiting " + awaiting + " at millis " +
+      fail(FirmwareFaultKind::kLinkLost, std::string{closed.what()} + " (awaiting " + awaiting_ + " at millis " +
                                              std::to_string(current_millis_) + ")");
     }
     if (n == 0) {
-      const auto waited_ms{std::chrono::duration_cast<std::chrono::milliseconds>(
-          awaiting_ == std::string_view{"HELLO_REPLY"} ? options_.hello_timeout : options_.run_timeout)};
-      fail(FirmwareFaultKind::kHung, std::string{"no "} + awaiting + " within " + std::to_string(waited_ms.count()) +
+      fail(FirmwareFaultKind::kHung, std::string{"no "} + awaiting_ + " within " + std::to_string(waited_.count()) +
                                          " ms of wall time (at millis " + std::to_string(current_millis_) +
                                          ", over " + stream_->describe() + ")");
     }
@@ -126,7 +129,7 @@ hal_link_frame LinkSession::next_frame(Deadline deadline, const char* awaiting) 
 const LinkedFirmwareDescription& LinkSession::open() {
   throw_if_faulted();
   if (opened_) return description_;
-  awaiting_ = "HELLO_REPLY";
+  expect("HELLO_REPLY", options_.hello_timeout);
   host_sequence_ = 0;
   firmware_sequence_ = 0;
   send_deadline_ = Clock::now() + options_.hello_timeout;
@@ -136,26 +139,26 @@ const LinkedFirmwareDescription& LinkSession::open() {
   const Deadline hello_deadline{Clock::now() + options_.hello_timeout};
   hal_link_hello_reply reply{};
   for (;;) {
-    const hal_link_frame frame{next_frame(hello_deadline, awaiting_)};
+    const hal_link_frame frame{next_frame(hello_deadline)};
     hal_link_error error{};
     if (frame.type == HAL_LINK_ERROR) {
       hal_link_error_frame peer{};
-      if (hal_link_decode_error_frame(&frame, &peer, &error) != 0) fail_protocol(error, awaiting_);
+      if (hal_link_decode_error_frame(&frame, &peer, &error) != 0) fail_protocol(error);
       fail(FirmwareFaultKind::kLinkError, std::string{"the firmware's link client refused HELLO: "} + peer.text.text);
     }
     if (frame.type != HAL_LINK_HELLO_REPLY) {
       hal_link_error_set(&error, HAL_LINK_ERROR_UNEXPECTED, "type",
                          (std::string{hal_link_type_name(frame.type)} + " instead of HELLO_REPLY").c_str());
-      fail_protocol(error, awaiting_);
+      fail_protocol(error);
     }
-    if (hal_link_decode_hello_reply(&frame, &reply, &error) != 0) fail_protocol(error, awaiting_);
+    if (hal_link_decode_hello_reply(&frame, &reply, &error) != 0) fail_protocol(error);
     break;
   }
   if (reply.protocol_major != HAL_LINK_PROTOCOL_MAJOR) {
     hal_link_error error{};
     hal_link_error_set_values(&error, HAL_LINK_ERROR_VERSION, "hello_reply.protocol_major", reply.protocol_major,
                               "expected", HAL_LINK_PROTOCOL_MAJOR);
-    fail_protocol(error, awaiting_);
+    fail_protocol(error);
   }
   description_.protocol_minor = reply.protocol_minor;
   description_.hal_version = reply.hal_version;
@@ -176,22 +179,22 @@ const LinkedFirmwareDescription& LinkSession::open() {
       // item 0 asks for the observable itself, k > 0 for value name k - 1.
       hal_link_describe describe{index, item == 0 ? static_cast<std::uint16_t>(HAL_LINK_DESCRIBE_OBSERVABLE)
                                                   : static_cast<std::uint16_t>(item - 1)};
-      awaiting_ = "DESCRIPTION";
+      expect("DESCRIPTION", options_.hello_timeout);
       send_deadline_ = Clock::now() + options_.hello_timeout;
       send(HAL_LINK_DESCRIBE, hal_link_encode_describe(&describe, payload_out(), HAL_LINK_MAX_PAYLOAD));
-      const hal_link_frame frame{next_frame(Clock::now() + options_.hello_timeout, awaiting_)};
+      const hal_link_frame frame{next_frame(Clock::now() + options_.hello_timeout)};
       hal_link_description description{};
       hal_link_error error{};
       if (frame.type != HAL_LINK_DESCRIPTION) {
         hal_link_error_set(&error, HAL_LINK_ERROR_UNEXPECTED, "type",
                            (std::string{hal_link_type_name(frame.type)} + " instead of DESCRIPTION").c_str());
-        fail_protocol(error, awaiting_);
+        fail_protocol(error);
       }
-      if (hal_link_decode_description(&frame, &description, &error) != 0) fail_protocol(error, awaiting_);
+      if (hal_link_decode_description(&frame, &description, &error) != 0) fail_protocol(error);
       if (description.observable_index != describe.observable_index || description.item != describe.item) {
         hal_link_error_set_values(&error, HAL_LINK_ERROR_FIELD, "description.observable_index",
                                   description.observable_index, "expected", describe.observable_index);
-        fail_protocol(error, awaiting_);
+        fail_protocol(error);
       }
       if (item == 0) {
         observable.name = description.name.text;
@@ -238,19 +241,17 @@ int LinkSession::exchange(std::uint8_t type, const bms_hal& hal, std::vector<std
   // What arrived for the firmware since its last run: every pending CAN frame
   // (its FIFO drops the oldest, as the host's queue would) and as many UART
   // bytes as its ring has room for (the rest waits in the host's queue).
-  std::array<std::uint8_t, HAL_LINK_MAX_PAYLOAD> can_wire{};
   std::size_t frames{0};
   constexpr std::size_t kHeaderBytes{9};  // millis, gpio_inputs, flags, can_frame_count, uart_byte_count
   constexpr std::size_t kMaxFrames{std::min<std::size_t>(255, (HAL_LINK_MAX_PAYLOAD - kHeaderBytes) / HAL_LINK_CAN_FRAME_SIZE)};
   bms_can_frame received{};
   while (frames < kMaxFrames && hal.can_receive(hal.host, &received) == 1) {
-    hal_link_encode_can_frame(&received, can_wire.data() + frames * HAL_LINK_CAN_FRAME_SIZE, HAL_LINK_CAN_FRAME_SIZE);
+    hal_link_encode_can_frame(&received, can_wire_.data() + frames * HAL_LINK_CAN_FRAME_SIZE, HAL_LINK_CAN_FRAME_SIZE);
     ++frames;
   }
-  std::array<std::uint8_t, HAL_LINK_MAX_PAYLOAD> uart_bytes{};
   const std::size_t uart_space{std::min<std::size_t>(
       uart_rx_room_, HAL_LINK_MAX_PAYLOAD - kHeaderBytes - frames * HAL_LINK_CAN_FRAME_SIZE)};
-  const std::size_t uart_count{uart_space > 0 ? hal.uart_read(hal.host, uart_bytes.data(), uart_space) : 0};
+  const std::size_t uart_count{uart_space > 0 ? hal.uart_read(hal.host, uart_bytes_.data(), uart_space) : 0};
 
   hal_link_run request{};
   request.millis = current_millis_;
@@ -259,10 +260,10 @@ int LinkSession::exchange(std::uint8_t type, const bms_hal& hal, std::vector<std
   request.flags = with_observables ? HAL_LINK_RUN_SEND_OBSERVABLES : 0;
   request.can_frame_count = static_cast<std::uint8_t>(frames);
   request.uart_byte_count = static_cast<std::uint16_t>(uart_count);
-  request.can_frames = can_wire.data();
-  request.uart_bytes = uart_bytes.data();
+  request.can_frames = can_wire_.data();
+  request.uart_bytes = uart_bytes_.data();
   const std::size_t length{hal_link_encode_run(&request, payload_out(), HAL_LINK_MAX_PAYLOAD)};
-  awaiting_ = type == HAL_LINK_INIT ? "INIT_DONE" : "RUN_DONE";
+  expect(type == HAL_LINK_INIT ? "INIT_DONE" : "RUN_DONE", options_.run_timeout);
   send(type, length);
 
   const std::uint8_t done_type{static_cast<std::uint8_t>(type == HAL_LINK_INIT ? HAL_LINK_INIT_DONE : HAL_LINK_RUN_DONE)};
@@ -270,7 +271,7 @@ int LinkSession::exchange(std::uint8_t type, const bms_hal& hal, std::vector<std
   std::size_t observables_taken{0};
   if (with_observables) observables->resize(description_.observables.size());
   for (;;) {
-    const hal_link_frame frame{next_frame(deadline, awaiting_)};
+    const hal_link_frame frame{next_frame(deadline)};
     if (frame.type == HAL_LINK_OBSERVABLE_VALUES && with_observables) {
       observables_taken = take_observable_values(frame, observables_taken, *observables);
       continue;
@@ -281,11 +282,11 @@ int LinkSession::exchange(std::uint8_t type, const bms_hal& hal, std::vector<std
         hal_link_error_set_values(&error, HAL_LINK_ERROR_FIELD, "observable_values.count",
                                   static_cast<std::uint32_t>(observables_taken), "expected",
                                   static_cast<std::uint32_t>(observables->size()));
-        fail_protocol(error, awaiting_);
+        fail_protocol(error);
       }
       hal_link_done done{};
       hal_link_error error{};
-      if (hal_link_decode_done(&frame, &done, &error) != 0) fail_protocol(error, awaiting_);
+      if (hal_link_decode_done(&frame, &done, &error) != 0) fail_protocol(error);
       uart_rx_room_ = done.uart_rx_room;
       ++runs_;
       const double wall_us{std::chrono::duration<double, std::micro>(Clock::now() - started).count()};
@@ -317,7 +318,7 @@ void LinkSession::serve_call(const hal_link_frame& frame, const bms_hal& hal) {
     case HAL_LINK_I2C_READ:
     case HAL_LINK_I2C_WRITE_READ: {
       hal_link_i2c call{};
-      if (hal_link_decode_i2c(&frame, &call, &error) != 0) fail_protocol(error, awaiting_);
+      if (hal_link_decode_i2c(&frame, &call, &error) != 0) fail_protocol(error);
       if (!budget_.count_i2c_transaction()) refuse_flood();
       int result{BMS_HAL_BUS_ERROR};
       std::uint16_t read_length{0};
@@ -337,14 +338,14 @@ void LinkSession::serve_call(const hal_link_frame& frame, const bms_hal& hal) {
     }
     case HAL_LINK_CAN_SEND: {
       bms_can_frame can{};
-      if (hal_link_decode_can_send(&frame, &can, &error) != 0) fail_protocol(error, awaiting_);
+      if (hal_link_decode_can_send(&frame, &can, &error) != 0) fail_protocol(error);
       if (!budget_.count_can_frame()) refuse_flood();
       reply(hal.can_send(hal.host, &can), hal, nullptr, 0);
       return;
     }
     case HAL_LINK_UART_WRITE: {
       hal_link_bytes bytes{};
-      if (hal_link_decode_uart_write(&frame, &bytes, &error) != 0) fail_protocol(error, awaiting_);
+      if (hal_link_decode_uart_write(&frame, &bytes, &error) != 0) fail_protocol(error);
       if (!budget_.count_uart_bytes(bytes.length)) refuse_flood();
       const std::size_t taken{hal.uart_write(hal.host, bytes.data, bytes.length)};
       reply(static_cast<std::int32_t>(taken), hal, nullptr, 0);
@@ -352,7 +353,7 @@ void LinkSession::serve_call(const hal_link_frame& frame, const bms_hal& hal) {
     }
     case HAL_LINK_GPIO_WRITE: {
       hal_link_gpio_write call{};
-      if (hal_link_decode_gpio_write(&frame, &call, &error) != 0) fail_protocol(error, awaiting_);
+      if (hal_link_decode_gpio_write(&frame, &call, &error) != 0) fail_protocol(error);
       if (!budget_.count_gpio_write()) refuse_flood();
       if (hal.gpio_write != nullptr) hal.gpio_write(hal.host, call.pin, call.level);
       reply(BMS_HAL_OK, hal, nullptr, 0);
@@ -360,13 +361,13 @@ void LinkSession::serve_call(const hal_link_frame& frame, const bms_hal& hal) {
     }
     case HAL_LINK_LOG: {
       hal_link_string line{};
-      if (hal_link_decode_log(&frame, &line, &error) != 0) fail_protocol(error, awaiting_);
+      if (hal_link_decode_log(&frame, &line, &error) != 0) fail_protocol(error);
       if (hal.log != nullptr) hal.log(hal.host, line.text);
       return;
     }
     case HAL_LINK_ERROR: {
       hal_link_error_frame peer{};
-      if (hal_link_decode_error_frame(&frame, &peer, &error) != 0) fail_protocol(error, awaiting_);
+      if (hal_link_decode_error_frame(&frame, &peer, &error) != 0) fail_protocol(error);
       fail(FirmwareFaultKind::kLinkError, std::string{"the firmware's link client reported: "} + peer.text.text +
                                               " (awaiting " + awaiting_ + " at millis " +
                                               std::to_string(current_millis_) + ")");
@@ -376,7 +377,7 @@ void LinkSession::serve_call(const hal_link_frame& frame, const bms_hal& hal) {
                          (std::string{hal_link_type_name(frame.type)} + " (" + hex_byte(frame.type) +
                           ") is not a call")
                              .c_str());
-      fail_protocol(error, awaiting_);
+      fail_protocol(error);
   }
 }
 
@@ -386,16 +387,16 @@ std::size_t LinkSession::take_observable_values(const hal_link_frame& frame, std
                                                std::vector<std::uint32_t>& values) {
   hal_link_error error{};
   hal_link_observable_values answer{};
-  if (hal_link_decode_observable_values(&frame, &answer, &error) != 0) fail_protocol(error, awaiting_);
+  if (hal_link_decode_observable_values(&frame, &answer, &error) != 0) fail_protocol(error);
   if (answer.first != first) {
     hal_link_error_set_values(&error, HAL_LINK_ERROR_FIELD, "observable_values.first", answer.first, "expected",
                               static_cast<std::uint32_t>(first));
-    fail_protocol(error, awaiting_);
+    fail_protocol(error);
   }
   if (answer.count == 0 || answer.count > values.size() - first) {
     hal_link_error_set_values(&error, HAL_LINK_ERROR_FIELD, "observable_values.count", answer.count, "at most",
                               static_cast<std::uint32_t>(values.size() - first));
-    fail_protocol(error, awaiting_);
+    fail_protocol(error);
   }
   std::copy_n(answer.values, answer.count, values.begin() + static_cast<std::ptrdiff_t>(first));
   return first + answer.count;
@@ -410,15 +411,15 @@ void LinkSession::read_observables(std::vector<std::uint32_t>& values) {
   while (first < count) {
     hal_link_read_observables request{static_cast<std::uint16_t>(first),
                                       static_cast<std::uint16_t>(std::min<std::size_t>(count - first, 0xFFFF))};
-    awaiting_ = "OBSERVABLE_VALUES";
+    expect("OBSERVABLE_VALUES", options_.run_timeout);
     send_deadline_ = Clock::now() + options_.run_timeout;
     send(HAL_LINK_READ_OBSERVABLES, hal_link_encode_read_observables(&request, payload_out(), HAL_LINK_MAX_PAYLOAD));
-    const hal_link_frame frame{next_frame(Clock::now() + options_.run_timeout, awaiting_)};
+    const hal_link_frame frame{next_frame(Clock::now() + options_.run_timeout)};
     if (frame.type != HAL_LINK_OBSERVABLE_VALUES) {
       hal_link_error error{};
       hal_link_error_set(&error, HAL_LINK_ERROR_UNEXPECTED, "type",
                          (std::string{hal_link_type_name(frame.type)} + " instead of OBSERVABLE_VALUES").c_str());
-      fail_protocol(error, awaiting_);
+      fail_protocol(error);
     }
     first = take_observable_values(frame, first, values);
   }

@@ -90,13 +90,15 @@ class LinkSession {
   // Takes one OBSERVABLE_VALUES frame into values; the next index expected.
   std::size_t take_observable_values(const hal_link_frame& frame, std::size_t first, std::vector<std::uint32_t>& values);
   void send(std::uint8_t type, std::size_t payload_length);
-  hal_link_frame next_frame(Deadline deadline, const char* awaiting);
+  // What the next frame should answer, and the wall time it may take (for messages).
+  void expect(const char* awaiting, std::chrono::milliseconds within);
+  hal_link_frame next_frame(Deadline deadline);
   void serve_call(const hal_link_frame& frame, const bms_hal& hal);
   void reply(std::int32_t result, const bms_hal& hal, const std::uint8_t* data, std::uint16_t data_length);
   std::uint8_t gpio_inputs(const bms_hal& hal) const;
   [[noreturn]] void fail(FirmwareFaultKind kind, std::string detail);
   void tell_peer(const hal_link_error& error);
-  [[noreturn]] void fail_protocol(const hal_link_error& error, const char* awaiting);
+  [[noreturn]] void fail_protocol(const hal_link_error& error);
   void throw_if_faulted() const;
   std::uint8_t* payload_out() { return tx_.data() + HAL_LINK_HEADER_SIZE; }
 
@@ -112,6 +114,10 @@ class LinkSession {
   std::size_t rx_used_{0};
   std::array<std::uint8_t, HAL_LINK_MAX_FRAME> tx_{};
   std::array<std::uint8_t, HAL_LINK_MAX_TRANSFER> call_data_{};
+  // What a RUN forwards to the firmware, gathered here (not on the stack: a
+  // run is the hot path, and zeroing 2 KiB a tick is not free).
+  std::array<std::uint8_t, HAL_LINK_MAX_PAYLOAD> can_wire_{};
+  std::array<std::uint8_t, HAL_LINK_MAX_PAYLOAD> uart_bytes_{};
   std::uint8_t host_sequence_{0};      // of our next frame
   std::uint8_t firmware_sequence_{0};  // expected in the firmware's next frame
 
@@ -119,6 +125,7 @@ class LinkSession {
   std::uint16_t uart_rx_room_{0};
   std::uint32_t current_millis_{0};
   const char* awaiting_{"HELLO_REPLY"};
+  std::chrono::milliseconds waited_{0};
   Deadline send_deadline_{};  // writes give up here (the exchange's deadline)
 
   HalCallBudget budget_;

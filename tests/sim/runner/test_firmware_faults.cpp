@@ -244,6 +244,18 @@ TEST_F(FirmwareFaults, TheCliRefusesLinksItCannotUseBeforeRunning) {
   EXPECT_EQ(both.exit_code, 2);
 }
 
+TEST_F(FirmwareFaults, AScenarioNamingAFileThatIsNotAFirmwareIsBadInputBeforeAnyRun) {
+  const std::filesystem::path not_a_firmware{dir_ / "notes.so"};
+  std::ofstream{not_a_firmware} << "not an ELF file\n";
+  const std::string healthy{write_scenario(WELL_BEHAVED_FIRMWARE_SO, "healthy")};
+  const std::string broken{write_scenario(not_a_firmware.string(), "broken")};
+  const std::filesystem::path out{dir_ / "out"};
+  const testing::CliOutput cli{testing::run_packsim({"run", healthy, broken, "--out", out.string()}, dir_)};
+  EXPECT_EQ(cli.exit_code, 2) << cli.out << cli.err;
+  EXPECT_NE(cli.err.find(broken + ": firmware: "), std::string::npos) << cli.err;
+  EXPECT_FALSE(std::filesystem::exists(out / "healthy" / "trace.csv"));  // nothing ran
+}
+
 TEST_F(FirmwareFaults, TheCliRunsTheReferenceFirmwareIsolatedWithTheSameVerdicts) {
   const std::string scenario{kRepoDir + "/scenarios/short_circuit.yaml"};
   const testing::CliOutput here{
