@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
+#include <new>
 
 #include "common/input_error.h"
 #include "sim/app/bench_command.h"
@@ -73,10 +74,13 @@ int main(int argc, char** argv) {
     if (bench.parsed()) {
       return run_bench_command(bench_options, std::cout);
     }
+  } catch (const std::bad_alloc&) {
+    std::cerr << "packsim: out of memory\n";
+    return kExitCouldNotRun;
   } catch (const std::exception& e) {
-    // Not the user's input nor the physics: a bug, reported as such.
+    // Neither the user's input nor a verdict on the firmware: never 1.
     std::cerr << "packsim: internal error: " << e.what() << '\n';
-    return 1;
+    return kExitCouldNotRun;
   }
   return 0;
 }

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/app/exit_codes.h"
+
 namespace CLI {
 class App;
 }
@@ -24,9 +26,8 @@ struct PlantOptions {
 };
 
 // Exit codes of `packsim plant`.
-inline constexpr int kExitCompleted{0};
-inline constexpr int kExitBadInput{2};
-inline constexpr int kExitSimulationStopped{3};
+inline constexpr int kExitCompleted{kExitSuccess};
+inline constexpr int kExitSimulationStopped{kExitCouldNotRun};
 
 // Registers the `plant` subcommand on app; parsing fills options.
 CLI::App& add_plant_command(CLI::App& app, PlantOptions& options);

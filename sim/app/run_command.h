@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/app/exit_codes.h"
+
 namespace CLI {
 class App;
 }
@@ -28,12 +30,14 @@ struct RunOptions {
 };
 
 // Exit codes of `packsim run`.
-inline constexpr int kRunAllPassed{0};
-inline constexpr int kRunSomeFailed{1};
-inline constexpr int kRunBadInput{2};
+inline constexpr int kRunAllPassed{kExitSuccess};
+inline constexpr int kRunSomeFailed{kExitExpectationFailed};
+inline constexpr int kRunBadInput{kExitBadInput};
+// The physics stopped, an output could not be written, memory ran out.
+inline constexpr int kRunCouldNotRun{kExitCouldNotRun};
 // The firmware under test crashed, exited, hung, flooded a bus or broke its
 // link in at least one run (its run ended there with a failed verdict).
-inline constexpr int kRunFirmwareFault{4};
+inline constexpr int kRunFirmwareFault{kExitFirmwareFault};
 
 CLI::App& add_run_command(CLI::App& app, RunOptions& options);
 

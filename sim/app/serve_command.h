@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "sim/app/exit_codes.h"
+
 namespace CLI {
 class App;
 }
@@ -24,10 +26,12 @@ struct ServeOptions {
 };
 
 // Exit codes of `packsim serve`.
-inline constexpr int kServeStopped{0};
-inline constexpr int kServeBadInput{2};
+inline constexpr int kServeStopped{kExitSuccess};
+inline constexpr int kServeBadInput{kExitBadInput};
+// The physics stopped, a link failed, memory ran out.
+inline constexpr int kServeCouldNotRun{kExitCouldNotRun};
 // The firmware crashed, exited, hung, flooded a bus or broke its link (isolated).
-inline constexpr int kServeFirmwareFault{4};
+inline constexpr int kServeFirmwareFault{kExitFirmwareFault};
 
 CLI::App& add_serve_command(CLI::App& app, ServeOptions& options);
 
