@@ -2,7 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <string>
 #include <system_error>
 
 #include "common/input_error.h"
@@ -27,9 +27,21 @@ const std::string& SourceFiles::read(const std::string& path) {
   if (!stream) {
     throw InputError({path, 0, 0}, "cannot open file");
   }
-  std::ostringstream contents;
-  contents << stream.rdbuf();
-  return texts_.emplace(path, contents.str()).first->second;
+  // Read at most one byte past the limit: the size on disk may change
+  // between a stat and the read, the bytes read may not.
+  std::string contents(kMaxSourceFileBytes + 1, '\0');
+  stream.read(contents.data(), static_cast<std::streamsize>(contents.size()));
+  if (stream.bad()) {
+    throw InputError({path, 0, 0}, "cannot read file");
+  }
+  contents.resize(static_cast<std::size_t>(stream.gcount()));
+  if (contents.size() > kMaxSourceFileBytes) {
+    throw InputError({path, 0, 0}, "file is larger than " + std::to_string(kMaxSourceFileBytes / (1024 * 1024)) +
+                                       " MiB, the limit for an input file (scenarios, packs and cell parameters "
+                                       "are a few KiB)");
+  }
+  contents.shrink_to_fit();
+  return texts_.emplace(path, std::move(contents)).first->second;
 }
 
 }  // namespace packsim

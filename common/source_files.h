@@ -7,10 +7,16 @@
 // not have the user's files) and a scenario can come from memory (a Python
 // dict) while its pack still comes from disk.
 
+#include <cstddef>
 #include <map>
 #include <string>
 
 namespace packsim {
+
+// The largest input file read (a scenario, a pack, cell parameters): the
+// biggest we ship is 8 KiB, and a parser's memory grows many times a file's
+// size, so anything larger is refused before it is read.
+inline constexpr std::size_t kMaxSourceFileBytes{4u * 1024u * 1024u};
 
 class SourceFiles {
  public:
@@ -25,7 +31,9 @@ class SourceFiles {
 
   // A regular file (or a bundled text) is there.
   bool is_regular_file(const std::string& path) const;
-  // The whole text. InputError ("path: cannot open file") when there is none.
+  // The whole text. InputError ("path: cannot open file") when there is none,
+  // when it is not a regular file (a device or a fifo would be read without
+  // end) or when it is larger than kMaxSourceFileBytes.
   const std::string& read(const std::string& path);
   // Adds or replaces a text (e.g. a document built in memory).
   void put(const std::string& path, std::string text) { texts_[path] = std::move(text); }

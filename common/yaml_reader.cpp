@@ -6,6 +6,10 @@
 #include <sstream>
 #include <string_view>
 
+#include <yaml-cpp/depthguard.h>
+
+#include "common/yaml_expansion_guard.h"
+
 namespace packsim {
 
 std::string format_number(double value) {
@@ -30,9 +34,13 @@ YamlObject YamlObject::load_file(const std::string& path, SourceFiles& files) {
   auto file = std::make_shared<const std::string>(path);
   // The text is kept so that errors can point inside a scalar (YamlScalar).
   auto source = std::make_shared<const std::string>(files.read(path));
+  check_yaml_expansion(path, *source);
   YAML::Node root;
   try {
     root = YAML::Load(*source);
+  } catch (const YAML::DeepRecursion& error) {
+    throw InputError({path, error.mark.line + 1, error.mark.column + 1},
+                     "nested too deeply (sequences and mappings inside each other hundreds of levels down)");
   } catch (const YAML::Exception& error) {
     throw InputError({path, error.mark.line + 1, error.mark.column + 1}, error.msg);
   }

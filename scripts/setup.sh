@@ -11,6 +11,11 @@ packages=(
   python3-numpy python3-pandas python3-pytest python3-matplotlib
   python3-can python3-serial python3-distributed
 )
+# scripts/fuzz.sh (setup.sh --fuzz): Clang, and its sanitizer and libFuzzer
+# runtimes (libclang_rt.fuzzer-x86_64.a is in libclang-rt-14-dev on Debian 12).
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do

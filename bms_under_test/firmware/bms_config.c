@@ -9,6 +9,9 @@
  */
 #include "bms_under_test/firmware/bms_config.h"
 
+#include <stddef.h>
+#include <string.h>
+
 static const bms_config default_config = {
     .cell_count = 16u,
     .nominal_capacity_mah = 2300u,
@@ -119,73 +122,213 @@ static const bms_config default_config = {
 
 const bms_config *bms_config_default(void) { return &default_config; }
 
-uint32_t bms_config_check(const bms_config *config) {
-  /* Each rule gets the next number; the first failing one is reported. */
-  uint32_t rule = 0u;
-#define BMS_CONFIG_RULE(condition) \
-  do {                             \
-    ++rule;                        \
-    if (!(condition)) {            \
-      return rule;                 \
-    }                              \
-  } while (0)
-  const bms_config *c = config;
-  BMS_CONFIG_RULE(c->cell_count >= 3u && c->cell_count <= BMS_MAX_CELLS);                       /* 1 */
-  BMS_CONFIG_RULE(c->nominal_capacity_mah > 0u && c->nominal_capacity_mah <= 2000000u);         /* 2 */
-  BMS_CONFIG_RULE(c->sense_resistor_micro_ohm > 0u && c->sense_resistor_micro_ohm <= 100000u);  /* 3 */
-  BMS_CONFIG_RULE(c->thermistor_pin_mask != 0u && c->thermistor_pin_mask <= 0x7u);             /* 4 */
-  BMS_CONFIG_RULE((c->afe_da_configuration & 0x3u) != 0u && c->afe_da_configuration <= 0xFFu); /* 5 */
-  BMS_CONFIG_RULE(c->afe_fet_options <= 0xFFu && (c->afe_fet_options & 0x0Cu) == 0x0Cu);       /* 6 */
-  BMS_CONFIG_RULE(c->measurement_period_ms >= 10u && c->measurement_period_ms <= 1000u);        /* 7 */
-  BMS_CONFIG_RULE(c->afe_communication_failure_limit >= 1u && c->afe_configuration_attempts >= 1u); /* 8 */
-  BMS_CONFIG_RULE(c->afe_cell_undervoltage_mv < c->afe_cell_overvoltage_mv);                    /* 9 */
-  BMS_CONFIG_RULE(c->afe_charge_undertemperature_c < c->afe_charge_overtemperature_c &&
-                  c->afe_discharge_undertemperature_c < c->afe_discharge_overtemperature_c);   /* 10 */
-  BMS_CONFIG_RULE(c->cell_overvoltage_hysteresis_mv > 0u &&
-                  c->cell_overvoltage_hysteresis_mv < c->cell_overvoltage_mv);                  /* 11 */
-  BMS_CONFIG_RULE(c->cell_undervoltage_hysteresis_mv > 0u &&
-                  c->cell_undervoltage_mv + c->cell_undervoltage_hysteresis_mv <
-                      c->cell_overvoltage_mv - c->cell_overvoltage_hysteresis_mv);             /* 12 */
-  BMS_CONFIG_RULE(c->pack_overvoltage_hysteresis_mv > 0u && c->pack_undervoltage_hysteresis_mv > 0u &&
-                  c->pack_undervoltage_mv + c->pack_undervoltage_hysteresis_mv <
-                      c->pack_overvoltage_mv - c->pack_overvoltage_hysteresis_mv);             /* 13 */
-  BMS_CONFIG_RULE(c->temperature_hysteresis_dc > 0u &&
-                  c->charge_min_temperature_dc + (int32_t)c->temperature_hysteresis_dc <
-                      c->charge_max_temperature_dc - (int32_t)c->temperature_hysteresis_dc &&
-                  c->discharge_min_temperature_dc + (int32_t)c->temperature_hysteresis_dc <
-                      c->discharge_max_temperature_dc - (int32_t)c->temperature_hysteresis_dc); /* 14 */
-  BMS_CONFIG_RULE(c->charge_overcurrent_continuous_ma > 0u && c->charge_overcurrent_budget_a2s > 0u &&
-                  c->discharge_overcurrent_continuous_ma > 0u &&
-                  c->discharge_overcurrent_budget_a2s > 0u && c->overcurrent_trips_before_latch >= 1u); /* 15 */
-  BMS_CONFIG_RULE(c->cell_imbalance_hysteresis_mv < c->cell_imbalance_mv);                      /* 16 */
-  BMS_CONFIG_RULE(c->can_period_ms >= 100u && c->inverter_comm_loss_ramp_ms > 0u);              /* 17 */
-  BMS_CONFIG_RULE(c->discharge_voltage_limit_cell_mv < c->charge_voltage_limit_cell_mv);        /* 18 */
-  BMS_CONFIG_RULE(c->charge_full_current_min_temperature_dc >= c->charge_min_temperature_dc &&
-                  c->charge_full_current_min_temperature_dc < c->charge_full_current_max_temperature_dc &&
-                  c->charge_full_current_max_temperature_dc <= c->charge_max_temperature_dc &&
-                  c->discharge_full_current_min_temperature_dc >= c->discharge_min_temperature_dc &&
-                  c->discharge_full_current_min_temperature_dc <
-                      c->discharge_full_current_max_temperature_dc &&
-                  c->discharge_full_current_max_temperature_dc <= c->discharge_max_temperature_dc); /* 19 */
-  BMS_CONFIG_RULE(c->charge_taper_start_soc_permille < 1000u && c->charge_taper_end_factor_permille <= 1000u &&
-                  c->discharge_taper_start_soc_permille > 0u &&
-                  c->discharge_taper_start_soc_permille <= 1000u &&
-                  c->discharge_taper_end_factor_permille <= 1000u);                            /* 20 */
-  BMS_CONFIG_RULE(c->balancing_max_cells >= 1u && c->balancing_max_cells <= BMS_MAX_CELLS &&
-                  c->balancing_stop_threshold_mv < c->balancing_threshold_mv &&
-                  c->balancing_evaluation_interval_ms > 0u);                                   /* 21 */
-  BMS_CONFIG_RULE(c->ocv_anchor_low_soc_permille < c->ocv_anchor_high_soc_permille &&
-                  c->ocv_anchor_high_soc_permille <= 1000u && c->soh_min_anchor_span_permille > 0u &&
-                  c->soh_min_anchor_span_permille <= 1000u);                                   /* 22 */
-  for (uint32_t i = 1u; i < BMS_OCV_TABLE_POINTS; ++i) {
-    BMS_CONFIG_RULE(c->ocv_table_soc_permille[i] > c->ocv_table_soc_permille[i - 1u] &&
-                    c->ocv_table_cell_mv[i] > c->ocv_table_cell_mv[i - 1u]);                   /* 23.. */
+/* ---- The consistency rules: one table, read by the check and by whoever explains a violation ----
+ *
+ * A row is `value RELATION limit`; a side is a field, a field plus or minus
+ * another, or a constant. Field names are spelled once (#field) and their
+ * signedness comes from their C type (_Generic), so a row cannot drift from
+ * the struct. The first row that does not hold is reported. */
+
+#define BMS_FIELD_IS_SIGNED(f) _Generic(((const bms_config *)0)->f, int32_t: 1u, default: 0u)
+#define BMS_FIELD(f) {#f, (uint16_t)offsetof(bms_config, f), BMS_FIELD_IS_SIGNED(f), -1}
+#define BMS_ELEMENT(f, i) {#f, (uint16_t)offsetof(bms_config, f[i]), BMS_FIELD_IS_SIGNED(f[0]), (int8_t)(i)}
+#define BMS_NO_FIELD {NULL, 0u, 0u, -1}
+#define BMS_TERM(f) {BMS_FIELD(f), BMS_NO_FIELD, 0, 0}
+#define BMS_SUM(f, g) {BMS_FIELD(f), BMS_FIELD(g), 1, 0}
+#define BMS_DIFFERENCE(f, g) {BMS_FIELD(f), BMS_FIELD(g), -1, 0}
+#define BMS_CONSTANT(k) {BMS_NO_FIELD, BMS_NO_FIELD, 0, (int64_t)(k)}
+/* field RELATION constant, field RELATION other field, and the general form. */
+#define BMS_RULE_CONSTANT(f, relation, k) {BMS_TERM(f), BMS_CONFIG_##relation, BMS_CONSTANT(k), 1u}
+#define BMS_RULE_FIELDS(f, relation, g) {BMS_TERM(f), BMS_CONFIG_##relation, BMS_TERM(g), 1u}
+#define BMS_RULE_TERMS(value, relation, limit) {value, BMS_CONFIG_##relation, limit, 1u}
+#define BMS_RULE_INCREASING(f, n) {BMS_TERM(f), BMS_CONFIG_INCREASING, BMS_CONSTANT(0), (uint8_t)(n)}
+
+static const bms_config_rule rules[] = {
+    /* Pack and board. */
+    BMS_RULE_CONSTANT(cell_count, AT_LEAST, 3u),
+    BMS_RULE_CONSTANT(cell_count, AT_MOST, BMS_MAX_CELLS),
+    BMS_RULE_CONSTANT(nominal_capacity_mah, ABOVE, 0u),
+    BMS_RULE_CONSTANT(nominal_capacity_mah, AT_MOST, 2000000u),
+    BMS_RULE_CONSTANT(sense_resistor_micro_ohm, ABOVE, 0u),
+    BMS_RULE_CONSTANT(sense_resistor_micro_ohm, AT_MOST, 100000u),
+    BMS_RULE_CONSTANT(thermistor_pin_mask, HAS_ANY_BIT, 0x7u),
+    BMS_RULE_CONSTANT(thermistor_pin_mask, AT_MOST, 0x7u),
+    BMS_RULE_CONSTANT(afe_da_configuration, HAS_ANY_BIT, 0x3u), /* USER_AMPS set */
+    BMS_RULE_CONSTANT(afe_da_configuration, AT_MOST, 0xFFu),
+    BMS_RULE_CONSTANT(afe_fet_options, AT_MOST, 0xFFu),
+    BMS_RULE_CONSTANT(afe_fet_options, HAS_ALL_BITS, 0x0Cu), /* HOST_FET_EN and FET_CTRL_EN */
+    /* Timing. */
+    BMS_RULE_CONSTANT(measurement_period_ms, AT_LEAST, 10u),
+    BMS_RULE_CONSTANT(measurement_period_ms, AT_MOST, 1000u),
+    BMS_RULE_CONSTANT(afe_communication_failure_limit, AT_LEAST, 1u),
+    BMS_RULE_CONSTANT(afe_configuration_attempts, AT_LEAST, 1u),
+    /* AFE hardware protections. */
+    BMS_RULE_FIELDS(afe_cell_undervoltage_mv, BELOW, afe_cell_overvoltage_mv),
+    BMS_RULE_FIELDS(afe_charge_undertemperature_c, BELOW, afe_charge_overtemperature_c),
+    BMS_RULE_FIELDS(afe_discharge_undertemperature_c, BELOW, afe_discharge_overtemperature_c),
+    /* Firmware protections: each recovery point on its own side of the other's. */
+    BMS_RULE_CONSTANT(cell_overvoltage_hysteresis_mv, ABOVE, 0u),
+    BMS_RULE_FIELDS(cell_overvoltage_hysteresis_mv, BELOW, cell_overvoltage_mv),
+    BMS_RULE_CONSTANT(cell_undervoltage_hysteresis_mv, ABOVE, 0u),
+    BMS_RULE_TERMS(BMS_SUM(cell_undervoltage_mv, cell_undervoltage_hysteresis_mv), BELOW,
+                   BMS_DIFFERENCE(cell_overvoltage_mv, cell_overvoltage_hysteresis_mv)),
+    BMS_RULE_CONSTANT(pack_overvoltage_hysteresis_mv, ABOVE, 0u),
+    BMS_RULE_CONSTANT(pack_undervoltage_hysteresis_mv, ABOVE, 0u),
+    BMS_RULE_TERMS(BMS_SUM(pack_undervoltage_mv, pack_undervoltage_hysteresis_mv), BELOW,
+                   BMS_DIFFERENCE(pack_overvoltage_mv, pack_overvoltage_hysteresis_mv)),
+    BMS_RULE_CONSTANT(temperature_hysteresis_dc, ABOVE, 0u),
+    BMS_RULE_TERMS(BMS_SUM(charge_min_temperature_dc, temperature_hysteresis_dc), BELOW,
+                   BMS_DIFFERENCE(charge_max_temperature_dc, temperature_hysteresis_dc)),
+    BMS_RULE_TERMS(BMS_SUM(discharge_min_temperature_dc, temperature_hysteresis_dc), BELOW,
+                   BMS_DIFFERENCE(discharge_max_temperature_dc, temperature_hysteresis_dc)),
+    BMS_RULE_CONSTANT(charge_overcurrent_continuous_ma, ABOVE, 0u),
+    BMS_RULE_CONSTANT(charge_overcurrent_budget_a2s, ABOVE, 0u),
+    BMS_RULE_CONSTANT(discharge_overcurrent_continuous_ma, ABOVE, 0u),
+    BMS_RULE_CONSTANT(discharge_overcurrent_budget_a2s, ABOVE, 0u),
+    BMS_RULE_CONSTANT(overcurrent_trips_before_latch, AT_LEAST, 1u),
+    BMS_RULE_FIELDS(cell_imbalance_hysteresis_mv, BELOW, cell_imbalance_mv),
+    /* Inverter CAN. */
+    BMS_RULE_CONSTANT(can_period_ms, AT_LEAST, 100u),
+    BMS_RULE_CONSTANT(inverter_comm_loss_ramp_ms, ABOVE, 0u),
+    BMS_RULE_FIELDS(discharge_voltage_limit_cell_mv, BELOW, charge_voltage_limit_cell_mv),
+    BMS_RULE_FIELDS(charge_full_current_min_temperature_dc, AT_LEAST, charge_min_temperature_dc),
+    BMS_RULE_FIELDS(charge_full_current_min_temperature_dc, BELOW, charge_full_current_max_temperature_dc),
+    BMS_RULE_FIELDS(charge_full_current_max_temperature_dc, AT_MOST, charge_max_temperature_dc),
+    BMS_RULE_FIELDS(discharge_full_current_min_temperature_dc, AT_LEAST, discharge_min_temperature_dc),
+    BMS_RULE_FIELDS(discharge_full_current_min_temperature_dc, BELOW, discharge_full_current_max_temperature_dc),
+    BMS_RULE_FIELDS(discharge_full_current_max_temperature_dc, AT_MOST, discharge_max_temperature_dc),
+    BMS_RULE_CONSTANT(charge_taper_start_soc_permille, BELOW, 1000u),
+    BMS_RULE_CONSTANT(charge_taper_end_factor_permille, AT_MOST, 1000u),
+    BMS_RULE_CONSTANT(discharge_taper_start_soc_permille, ABOVE, 0u),
+    BMS_RULE_CONSTANT(discharge_taper_start_soc_permille, AT_MOST, 1000u),
+    BMS_RULE_CONSTANT(discharge_taper_end_factor_permille, AT_MOST, 1000u),
+    /* Passive top balancing. */
+    BMS_RULE_CONSTANT(balancing_max_cells, AT_LEAST, 1u),
+    BMS_RULE_CONSTANT(balancing_max_cells, AT_MOST, BMS_MAX_CELLS),
+    BMS_RULE_FIELDS(balancing_stop_threshold_mv, BELOW, balancing_threshold_mv),
+    BMS_RULE_CONSTANT(balancing_evaluation_interval_ms, ABOVE, 0u),
+    /* SOC / SOH. */
+    BMS_RULE_FIELDS(ocv_anchor_low_soc_permille, BELOW, ocv_anchor_high_soc_permille),
+    BMS_RULE_CONSTANT(ocv_anchor_high_soc_permille, AT_MOST, 1000u),
+    BMS_RULE_CONSTANT(soh_min_anchor_span_permille, ABOVE, 0u),
+    BMS_RULE_CONSTANT(soh_min_anchor_span_permille, AT_MOST, 1000u),
+    BMS_RULE_INCREASING(ocv_table_soc_permille, BMS_OCV_TABLE_POINTS),
+    BMS_RULE_INCREASING(ocv_table_cell_mv, BMS_OCV_TABLE_POINTS),
+    {{BMS_ELEMENT(ocv_table_soc_permille, BMS_OCV_TABLE_POINTS - 1u), BMS_NO_FIELD, 0, 0}, BMS_CONFIG_AT_MOST,
+     BMS_CONSTANT(1000u), 1u},
+    /* Sleep, shutdown and recovery charge. */
+    BMS_RULE_FIELDS(recovery_charge_below_cell_mv, BELOW, recovery_charge_exit_cell_mv),
+    BMS_RULE_CONSTANT(recovery_charge_current_ma, ABOVE, 0u),
+    BMS_RULE_FIELDS(recovery_charge_overcurrent_ma, ABOVE, recovery_charge_current_ma),
+    BMS_RULE_FIELDS(sleep_poll_interval_ms, AT_LEAST, measurement_period_ms),
+    BMS_RULE_CONSTANT(wake_current_ma, ABOVE, 0u),
+};
+
+#undef BMS_RULE_INCREASING
+#undef BMS_RULE_TERMS
+#undef BMS_RULE_FIELDS
+#undef BMS_RULE_CONSTANT
+#undef BMS_CONSTANT
+#undef BMS_DIFFERENCE
+#undef BMS_SUM
+#undef BMS_TERM
+#undef BMS_NO_FIELD
+#undef BMS_ELEMENT
+#undef BMS_FIELD
+#undef BMS_FIELD_IS_SIGNED
+
+#define BMS_RULE_COUNT ((uint32_t)(sizeof rules / sizeof rules[0]))
+
+uint32_t bms_config_rule_count(void) { return BMS_RULE_COUNT; }
+
+const bms_config_rule *bms_config_rule_get(uint32_t number) {
+  return (number >= 1u && number <= BMS_RULE_COUNT) ? &rules[number - 1u] : NULL;
+}
+
+/* The field's value (element `element` of it onwards, for an array), widened. */
+static int64_t read_field(const bms_config *config, const bms_config_field_ref *field, uint32_t element) {
+  const uint8_t *bytes = (const uint8_t *)config + field->offset + element * sizeof(uint32_t);
+  if (field->is_signed != 0u) {
+    int32_t value;
+    memcpy(&value, bytes, sizeof value);
+    return (int64_t)value;
   }
-  BMS_CONFIG_RULE(c->ocv_table_soc_permille[BMS_OCV_TABLE_POINTS - 1u] <= 1000u);
-  BMS_CONFIG_RULE(c->recovery_charge_below_cell_mv < c->recovery_charge_exit_cell_mv &&
-                  c->recovery_charge_current_ma > 0u &&
-                  c->recovery_charge_overcurrent_ma > c->recovery_charge_current_ma);
-  BMS_CONFIG_RULE(c->sleep_poll_interval_ms >= c->measurement_period_ms && c->wake_current_ma > 0u);
-#undef BMS_CONFIG_RULE
-  return 0u;
+  uint32_t value;
+  memcpy(&value, bytes, sizeof value);
+  return (int64_t)value;
+}
+
+int64_t bms_config_field_value(const bms_config *config, const bms_config_field_ref *field) {
+  return read_field(config, field, 0u);
+}
+
+static int64_t term_value(const bms_config *config, const bms_config_term *term) {
+  if (term->field.name == NULL) {
+    return term->constant;
+  }
+  int64_t value = read_field(config, &term->field, 0u);
+  if (term->adjust.name != NULL) {
+    value += (int64_t)term->adjust_sign * read_field(config, &term->adjust, 0u);
+  }
+  return value;
+}
+
+static int holds(bms_config_relation relation, int64_t value, int64_t limit) {
+  switch (relation) {
+    case BMS_CONFIG_BELOW:
+      return value < limit;
+    case BMS_CONFIG_AT_MOST:
+      return value <= limit;
+    case BMS_CONFIG_ABOVE:
+      return value > limit;
+    case BMS_CONFIG_AT_LEAST:
+      return value >= limit;
+    case BMS_CONFIG_HAS_ALL_BITS:
+      return (value & limit) == limit;
+    case BMS_CONFIG_HAS_ANY_BIT:
+      return (value & limit) != 0;
+    case BMS_CONFIG_INCREASING:
+    default:
+      return 0;
+  }
+}
+
+bms_config_violation bms_config_check(const bms_config *config) {
+  bms_config_violation violation;
+  memset(&violation, 0, sizeof violation);
+  for (uint32_t r = 0u; r < BMS_RULE_COUNT; ++r) {
+    const bms_config_rule *rule = &rules[r];
+    if (rule->relation == BMS_CONFIG_INCREASING) {
+      for (uint32_t i = 1u; i < rule->elements; ++i) {
+        const int64_t value = read_field(config, &rule->value.field, i);
+        const int64_t previous = read_field(config, &rule->value.field, i - 1u);
+        if (value <= previous) {
+          violation.rule = r + 1u;
+          violation.relation = BMS_CONFIG_ABOVE;
+          violation.value_term = rule->value;
+          violation.value_term.field.offset = (uint16_t)(rule->value.field.offset + i * sizeof(uint32_t));
+          violation.value_term.field.index = (int8_t)i;
+          violation.value = value;
+          violation.limit_term = rule->value;
+          violation.limit_term.field.offset = (uint16_t)(rule->value.field.offset + (i - 1u) * sizeof(uint32_t));
+          violation.limit_term.field.index = (int8_t)(i - 1u);
+          violation.limit = previous;
+          return violation;
+        }
+      }
+      continue;
+    }
+    const int64_t value = term_value(config, &rule->value);
+    const int64_t limit = term_value(config, &rule->limit);
+    if (!holds(rule->relation, value, limit)) {
+      violation.rule = r + 1u;
+      violation.relation = rule->relation;
+      violation.value_term = rule->value;
+      violation.value = value;
+      violation.limit_term = rule->limit;
+      violation.limit = limit;
+      return violation;
+    }
+  }
+  return violation;
 }

@@ -155,10 +155,70 @@ typedef struct bms_config {
 /* The defaults (in flash), documented beside each value in bms_config.c. */
 const bms_config *bms_config_default(void);
 
-/* 0 when every field is in range and consistent (hysteresis smaller than the
- * threshold, tables increasing...), otherwise the 1-based number of the first
- * rule that failed (see bms_config.c). */
-uint32_t bms_config_check(const bms_config *config);
+/* ---- The consistency rules ----
+ *
+ * Each rule relates one field (optionally plus or minus a second one) to a
+ * limit: a constant, or another field (optionally plus or minus a fourth).
+ * The rules are one table in bms_config.c, so what is checked and what is
+ * reported are declared once. */
+
+typedef enum bms_config_relation {
+  BMS_CONFIG_BELOW = 1,        /* value <  limit */
+  BMS_CONFIG_AT_MOST = 2,      /* value <= limit */
+  BMS_CONFIG_ABOVE = 3,        /* value >  limit */
+  BMS_CONFIG_AT_LEAST = 4,     /* value >= limit */
+  BMS_CONFIG_HAS_ALL_BITS = 5, /* (value & limit) == limit */
+  BMS_CONFIG_HAS_ANY_BIT = 6,  /* (value & limit) != 0 */
+  BMS_CONFIG_INCREASING = 7    /* an array, each element above the one before (in a rule only; a
+                                  violation reports it as element i ABOVE element i - 1) */
+} bms_config_relation;
+
+/* A field of bms_config as the rules read it. */
+typedef struct bms_config_field_ref {
+  const char *name; /* its C name in bms_config; NULL: no field */
+  uint16_t offset;  /* offsetof(bms_config, name), of the element for an array element */
+  uint8_t is_signed; /* int32_t (1) or uint32_t (0) */
+  int8_t index;     /* the element of an array field; -1 for a scalar field */
+} bms_config_field_ref;
+
+/* One side of a rule: field, field + adjust or field - adjust; or a constant. */
+typedef struct bms_config_term {
+  bms_config_field_ref field;  /* name NULL: the term is `constant` */
+  bms_config_field_ref adjust; /* name NULL: no second field */
+  int8_t adjust_sign;          /* +1 or -1 */
+  int64_t constant;
+} bms_config_term;
+
+typedef struct bms_config_rule {
+  bms_config_term value; /* the side the rule is about */
+  bms_config_relation relation;
+  bms_config_term limit;
+  uint8_t elements; /* BMS_CONFIG_INCREASING: the array's length; 1 otherwise */
+} bms_config_rule;
+
+/* The result of a check: rule 0 when the configuration is valid; otherwise
+ * the first rule broken, as `value RELATION limit` with the names of the
+ * fields on each side and the values they had. */
+typedef struct bms_config_violation {
+  uint32_t rule;                /* 1-based row of the rule table; 0: none broken */
+  bms_config_relation relation; /* what must hold: value RELATION limit (never INCREASING) */
+  bms_config_term value_term;   /* the fields of the value (an element's index for an array) */
+  int64_t value;                /* the value side, computed */
+  bms_config_term limit_term;   /* the fields of the limit, or the constant */
+  int64_t limit;                /* the limit side, computed */
+} bms_config_violation;
+
+/* The value of the field (or array element) a rule names, widened. */
+int64_t bms_config_field_value(const bms_config *config, const bms_config_field_ref *field);
+
+/* The number of rules, and rule `number` (1..count; NULL outside). */
+uint32_t bms_config_rule_count(void);
+const bms_config_rule *bms_config_rule_get(uint32_t number);
+
+/* .rule 0 when every field is in range and consistent (hysteresis smaller
+ * than the threshold, tables increasing...), otherwise the first rule that
+ * failed, with the fields, the values and the limit (see bms_config.c). */
+bms_config_violation bms_config_check(const bms_config *config);
 
 #ifdef __cplusplus
 }

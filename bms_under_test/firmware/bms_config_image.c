@@ -69,7 +69,7 @@ bms_config_image_result bms_config_image_decode(const uint8_t *image, size_t len
   }
   bms_config candidate;
   memcpy(&candidate, image + BMS_CONFIG_IMAGE_HEADER_SIZE, sizeof candidate);
-  if (bms_config_check(&candidate) != 0u) {
+  if (bms_config_check(&candidate).rule != 0u) {
     return BMS_CONFIG_IMAGE_INVALID;
   }
   *config = candidate;

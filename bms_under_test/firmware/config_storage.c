@@ -51,7 +51,7 @@ static bms_config_image_result load(const bms_hal *hal, bms_config *config) {
   if (crc != get_u32_le(stored_crc)) {
     return BMS_CONFIG_IMAGE_BAD_CRC;
   }
-  return bms_config_check(config) == 0u ? BMS_CONFIG_IMAGE_OK : BMS_CONFIG_IMAGE_INVALID;
+  return bms_config_check(config).rule == 0u ? BMS_CONFIG_IMAGE_OK : BMS_CONFIG_IMAGE_INVALID;
 }
 
 bms_config_image_result config_storage_load(const bms_hal *hal, bms_config *config) {

@@ -10,16 +10,38 @@
 
 #include "common/yaml_reader.h"
 #include "models/cell/cell_params.h"
+#include "models/pack/plant_limits.h"
 
 namespace packsim::models {
 
 namespace {
 
-constexpr double kMinTempC = -60.0;
-constexpr double kMaxTempC = 120.0;
-constexpr double kMaxCellV = 5.0;
+constexpr double kMinTempC = kMinTemperatureC;
+constexpr double kMaxTempC = kMaxTemperatureC;
+constexpr double kMaxCellV = kMaxCellVoltageV;
 // dU/dT of real cells is below 1 mV/K; 5 mV/K catches values typed in mV/K.
 constexpr double kMaxEntropicVPerK = 0.005;
+
+// Physical limits of the aging and leakage laws. Within them every law stays
+// finite over the whole -60..120 degC range and any run the clock allows;
+// beyond them a value is a typo (a percentage for a fraction, a J for a kJ),
+// and a run would drive its cells below SOC 0 or their capacity below zero.
+//
+// Self-discharge: lithium-ion cells lose 1-5 % a month (0.03-0.17 %/day) and
+// NiMH, the leakiest rechargeable, up to 3 %/day. 5 %/day is beyond any cell
+// that is not faulty; a faulty one is a WeakCell or InternalShort fault.
+constexpr double kMaxSelfDischargePerDay = 0.05;
+// Calendar fade k sqrt(days): published cells lose at most ~20 %/year stored full
+// at 60 degC (k ~ 0.01). 0.1 loses all capacity in 100 days at the reference conditions.
+constexpr double kMaxCalendarLossPerSqrtDay = 0.1;
+// Degradation and transport processes of lithium-ion cells have activation
+// energies of 20-100 kJ/mol; 200 kJ/mol keeps exp(Ea / R (1/T - 1/Tref)) finite
+// (below 1e15) over -60..120 degC, where a typo of 1e308 makes it infinite.
+constexpr double kMaxActivationEnergyJPerMol = 2.0e5;
+// Charge that plates cannot exceed the charge in excess of the onset.
+constexpr double kMaxPlatingPerExcessAh = 1.0;
+
+NumberRange activation_energy_range() { return NumberRange::closed(0.0, kMaxActivationEnergyJPerMol); }
 
 NumberRange temperature_range() { return NumberRange::closed(kMinTempC, kMaxTempC); }
 NumberRange fraction_range() { return NumberRange::closed(0.0, 1.0); }
@@ -138,7 +160,7 @@ OcvParams read_ocv(const YamlObject& ocv) {
 
 ImpedanceParams read_impedance(const YamlObject& impedance) {
   ImpedanceParams params;
-  params.activation_energy_j_per_mol = impedance.number("activation_energy_j_per_mol", NumberRange::non_negative());
+  params.activation_energy_j_per_mol = impedance.number("activation_energy_j_per_mol", activation_energy_range());
   const std::vector<double> soc = impedance.numbers("soc", 1, fraction_range());
   require_strictly_increasing(impedance, "soc", soc);
   const std::vector<double> temp_c = impedance.numbers("temp_c", 1, temperature_range());
@@ -162,20 +184,21 @@ ThermalParams read_thermal(const YamlObject& thermal) {
 
 SelfDischargeParams read_self_discharge(const YamlObject& self_discharge) {
   SelfDischargeParams params;
-  params.fraction_per_day = self_discharge.number("fraction_per_day", fraction_range());
+  params.fraction_per_day =
+      self_discharge.number("fraction_per_day", NumberRange::closed(0.0, kMaxSelfDischargePerDay));
   params.reference_temp_c = self_discharge.number("reference_temp_c", temperature_range());
-  params.activation_energy_j_per_mol =
-      self_discharge.number("activation_energy_j_per_mol", NumberRange::non_negative());
+  params.activation_energy_j_per_mol = self_discharge.number("activation_energy_j_per_mol", activation_energy_range());
   self_discharge.finish();
   return params;
 }
 
 CalendarAgingParams read_calendar(const YamlObject& calendar) {
   CalendarAgingParams params;
-  params.loss_per_sqrt_day = calendar.number("loss_per_sqrt_day", NumberRange::non_negative());
+  params.loss_per_sqrt_day =
+      calendar.number("loss_per_sqrt_day", NumberRange::closed(0.0, kMaxCalendarLossPerSqrtDay));
   params.reference_temp_c = calendar.number("reference_temp_c", temperature_range());
   params.reference_soc = calendar.number("reference_soc", fraction_range());
-  params.activation_energy_j_per_mol = calendar.number("activation_energy_j_per_mol", NumberRange::non_negative());
+  params.activation_energy_j_per_mol = calendar.number("activation_energy_j_per_mol", activation_energy_range());
   params.soc_stress = calendar.number("soc_stress", NumberRange::non_negative());
   calendar.finish();
   return params;
@@ -184,8 +207,10 @@ CalendarAgingParams read_calendar(const YamlObject& calendar) {
 CycleAgingParams read_cycle(const YamlObject& cycle) {
   CycleAgingParams params;
   params.prefactor_b = cycle.number("prefactor_b", NumberRange::non_negative());
-  params.activation_energy_j_per_mol = cycle.number("activation_energy_j_per_mol", NumberRange::non_negative());
-  params.c_rate_coefficient_j_per_mol = cycle.number("c_rate_coefficient_j_per_mol", NumberRange::non_negative());
+  params.activation_energy_j_per_mol = cycle.number("activation_energy_j_per_mol", activation_energy_range());
+  // Multiplied by the C-rate (up to 10C) in the same exponent as the activation energy.
+  params.c_rate_coefficient_j_per_mol =
+      cycle.number("c_rate_coefficient_j_per_mol", NumberRange::closed(0.0, kMaxActivationEnergyJPerMol / 10.0));
   params.throughput_exponent_z = cycle.number("throughput_exponent_z", NumberRange::positive());
   params.reference_capacity_ah = cycle.number("reference_capacity_ah", NumberRange::positive());
   cycle.finish();
@@ -196,10 +221,10 @@ PlatingParams read_plating(const YamlObject& plating) {
   PlatingParams params;
   params.onset_c_rate_at_reference = plating.number("onset_c_rate_at_reference", NumberRange::positive());
   params.reference_temp_c = plating.number("reference_temp_c", temperature_range());
-  params.activation_energy_j_per_mol = plating.number("activation_energy_j_per_mol", NumberRange::non_negative());
+  params.activation_energy_j_per_mol = plating.number("activation_energy_j_per_mol", activation_energy_range());
   // onset scales by (1 - soc_sensitivity * SOC): above 1 it would turn negative when full.
   params.soc_sensitivity = plating.number("soc_sensitivity", fraction_range());
-  params.rate_per_excess_ah = plating.number("rate_per_excess_ah", NumberRange::non_negative());
+  params.rate_per_excess_ah = plating.number("rate_per_excess_ah", NumberRange::closed(0.0, kMaxPlatingPerExcessAh));
   params.irreversible_fraction = plating.number("irreversible_fraction", fraction_range());
   plating.finish();
   return params;

@@ -9,6 +9,7 @@
 #include "common/vectorize.h"
 #include "models/aging/aging_model.h"
 #include "models/cell/ecm_cell.h"
+#include "models/pack/state_guard.h"
 
 namespace packsim::models {
 
@@ -513,11 +514,13 @@ void Pack::substep(PackState& state, const PackInputs& inputs, double h) const {
       c.open_string ? 0.0
                     : state.group_voltage_v.sum() - config_.series_interconnect_ohm * static_cast<double>(s - 1) * current_a;
   state.energy_out_j += state.terminal_voltage_v * current_a * h;
+  state.charge_out_as += current_a * h;
   state.heat_generated_j += state.heat_w.sum() * h;
   state.pending_aging_s += h;
   state.time_s += h;
 
   check_finite(state);
+  check_physical(state, inputs);
 
   c.age_s += h;
   c.soc_drift_bound += (max_current_a + c.max_self_discharge_a) * c.max_soc_per_as;
@@ -563,14 +566,23 @@ void Pack::check_cell_finite(const PackState& state, Eigen::Index i) const {
 }
 
 void Pack::check_finite(const PackState& state) const {
-  const double probe = (state.soc + state.temp_c + state.v_rc1_v + state.v_rc2_v + state.hysteresis).sum() +
+  const double probe = (state.soc + state.temp_c + state.v_rc1_v + state.v_rc2_v + state.hysteresis +
+                        state.calendar_loss + state.cycle_loss + state.plating_loss)
+                           .sum() +
                        state.terminal_voltage_v + state.pack_current_a;
   if (std::isfinite(probe)) {
     return;
   }
   const std::pair<const char*, const Eigen::ArrayXd*> states[] = {
-      {"SOC", &state.soc},         {"temperature", &state.temp_c}, {"RC1 voltage", &state.v_rc1_v},
-      {"RC2 voltage", &state.v_rc2_v}, {"hysteresis", &state.hysteresis}, {"current", &state.cell_current_a}};
+      {"SOC", &state.soc},
+      {"temperature", &state.temp_c},
+      {"RC1 voltage", &state.v_rc1_v},
+      {"RC2 voltage", &state.v_rc2_v},
+      {"hysteresis", &state.hysteresis},
+      {"current", &state.cell_current_a},
+      {"calendar capacity loss", &state.calendar_loss},
+      {"cycle capacity loss", &state.cycle_loss},
+      {"plating capacity loss", &state.plating_loss}};
   std::ostringstream text;
   text << "plant: non-finite state at t = " << state.time_s << " s: ";
   for (const auto& [name, values] : states) {
@@ -585,6 +597,15 @@ void Pack::check_finite(const PackState& state) const {
   }
   text << "pack current " << state.pack_current_a << " A, terminal voltage " << state.terminal_voltage_v << " V";
   throw PlantError(text.str());
+}
+
+void Pack::check_physical(const PackState& state, const PackInputs& inputs) const {
+  const bool passive{std::holds_alternative<ResistiveLoad>(inputs.port) ||
+                     std::holds_alternative<OpenCircuit>(inputs.port)};
+  if (std::optional<std::string> verdict{
+          find_impossible_state(state, parallel(), passive ? TerminalLoad::kPassive : TerminalLoad::kActive)}) {
+    throw PlantError(*verdict);
+  }
 }
 
 }  // namespace packsim::models

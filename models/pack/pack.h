@@ -13,8 +13,11 @@
 
 namespace packsim::models {
 
-// The physics stopped: a state became NaN or infinite. The message names the
-// cell (1-based, as users count) and the state.
+// The physics stopped: a state became NaN or infinite, or one no real pack can
+// be in (find_impossible_state, models/pack/state_guard.h: SOC far outside 0..1,
+// no capacity left, a cell voltage of the wrong sign, energy from a passive
+// load). The message names the cell (1-based, as users count), the state, its
+// value and the simulated time.
 class PlantError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -75,7 +78,8 @@ class Pack {
   PackState initial_state() const;
 
   // Advances the state by dt_s under inputs; splits into internal steps no
-  // longer than the options allow. Throws PlantError on a non-finite state.
+  // longer than the options allow. Throws PlantError, at the internal step it
+  // happens in, on a non-finite or an impossible state (state_guard.h).
   void step(PackState& state, const PackInputs& inputs, double dt_s) const;
 
   // Brings the aging states up to date with what has been stepped (done
@@ -99,6 +103,7 @@ class Pack {
   // recomputes these and keeps the operating points.
   void refresh_step_coefficients(PackState& state, double dt_s) const;
   void check_finite(const PackState& state) const;
+  void check_physical(const PackState& state, const PackInputs& inputs) const;
   void check_cell_finite(const PackState& state, Eigen::Index cell) const;
   void check_cell_index(int cell) const;
   Eigen::Index group_of(Eigen::Index cell) const { return cell / config_.parallel; }

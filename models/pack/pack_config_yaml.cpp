@@ -7,6 +7,7 @@
 
 #include "common/yaml_reader.h"
 #include "models/pack/pack_config.h"
+#include "models/pack/plant_limits.h"
 
 namespace packsim::models {
 
@@ -17,6 +18,13 @@ constexpr std::int64_t kMaxParallel = 100;
 // A spread this wide is a typo or a different cell type, not manufacturing variation.
 constexpr double kMaxRelativeSigma = 0.5;
 constexpr double kMaxInitialSocSigma = 0.2;
+// Pre-aging history: no battery has been around for longer than a century, and
+// none is rated for more than a few tens of thousands of cycles (LTO; LFP
+// 3,000-10,000). Beyond these a value is a typo, and its fade would leave the
+// cells with no capacity (1e12 days of storage).
+constexpr double kMaxPreAgingDays = 36525.0;  // 100 years
+constexpr double kMaxPreAgingCycles = 1.0e5;
+const NumberRange kTemperature{NumberRange::closed(kMinTemperatureC, kMaxTemperatureC)};
 
 CellVariation read_variation(const YamlObject& variation) {
   CellVariation result;
@@ -43,24 +51,24 @@ std::string resolve_cell_path(const YamlObject& root, const std::string& pack_pa
 
 StorageProfile read_storage(const YamlObject& storage) {
   StorageProfile profile;
-  profile.days = storage.number("days", NumberRange::non_negative());
+  profile.days = storage.number("days", NumberRange::closed(0.0, kMaxPreAgingDays));
   profile.soc = storage.number("soc", NumberRange::closed(0.0, 1.0));
-  profile.temp_c = storage.number("temp_c", NumberRange::closed(-60.0, 120.0));
+  profile.temp_c = storage.number("temp_c", kTemperature);
   storage.finish();
   return profile;
 }
 
 CycleProfile read_cycles(const YamlObject& cycles) {
   CycleProfile profile;
-  profile.cycles = cycles.number("count", NumberRange::non_negative());
-  profile.discharge_c_rate = cycles.number("discharge_c_rate", NumberRange::closed(1e-3, 100.0));
-  profile.charge_c_rate = cycles.number("charge_c_rate", NumberRange::closed(1e-3, 100.0));
+  profile.cycles = cycles.number("count", NumberRange::closed(0.0, kMaxPreAgingCycles));
+  profile.discharge_c_rate = cycles.number("discharge_c_rate", NumberRange::closed(1e-3, kMaxDriveCRate));
+  profile.charge_c_rate = cycles.number("charge_c_rate", NumberRange::closed(1e-3, kMaxDriveCRate));
   profile.soc_min = cycles.number("soc_min", NumberRange::closed(0.0, 1.0));
   profile.soc_max = cycles.number("soc_max", NumberRange::closed(0.0, 1.0));
   if (profile.soc_max <= profile.soc_min) {
     cycles.fail_at("soc_max", "must be above soc_min");
   }
-  profile.temp_c = cycles.number("temp_c", NumberRange::closed(-60.0, 120.0));
+  profile.temp_c = cycles.number("temp_c", kTemperature);
   cycles.finish();
   return profile;
 }
@@ -121,7 +129,7 @@ PackConfig load_pack_config(const std::string& path, SourceFiles& files) {
 
   const YamlObject initial = root.child("initial");
   pack.initial_soc = initial.number("soc", NumberRange::closed(0.0, 1.0));
-  pack.initial_temp_c = initial.number("temp_c", NumberRange::closed(-60.0, 120.0));
+  pack.initial_temp_c = initial.number("temp_c", kTemperature);
   initial.finish();
   if (root.has("pre_aging")) {
     pack.pre_aging = read_pre_aging(root);

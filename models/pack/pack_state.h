@@ -75,9 +75,12 @@ struct PackState {
   Eigen::ArrayXd group_voltage_v;  // per series group: what the AFE measures
   Eigen::ArrayXd heat_w;           // per cell, mean over the step
 
-  // Energy books since the start: electrical energy delivered at the terminals,
-  // and heat generated inside the cells (irreversible and reversible).
+  // Books since the start: electrical energy and charge delivered at the
+  // terminals (integrated over every internal step, so exact whatever the
+  // length of the steps asked for), and heat generated inside the cells
+  // (irreversible and reversible).
   double energy_out_j{0.0};
+  double charge_out_as{0.0};
   double heat_generated_j{0.0};
 
   // Aging drivers accumulated since the aging states were last advanced.

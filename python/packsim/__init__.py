@@ -67,6 +67,8 @@ def run(
     junit: Optional[Union[str, "os.PathLike[str]"]] = None,
     report: bool = True,
     isolate: Optional[bool] = None,
+    until_limit: float = 48 * 3600.0,
+    trace_period: float = 1.0,
 ) -> Result:
     """Runs a scenario as ``packsim run`` does: the same steps, verdicts and trace.
 
@@ -79,14 +81,19 @@ def run(
     (``--isolate``; None: a shared object is isolated, the reference firmware
     runs in this process): a firmware that crashes, exits, hangs or floods a
     bus ends its run with ``result.firmware_fault`` instead of taking Python
-    down. The run releases the GIL; Ctrl-C stops it with KeyboardInterrupt.
+    down. ``until_limit`` (s, ``--until-limit``): how long a step's ``until``
+    may wait when the step has no ``for``; reaching it fails the step.
+    ``trace_period`` (s, ``--trace-period``): the trace's row period (FET
+    edges, stimuli and verdicts get rows of their own). The run releases the
+    GIL; Ctrl-C stops it with KeyboardInterrupt.
     Bad input raises ScenarioError / FirmwareError; a run that breaks (not an
     expectation) returns with ``result.error`` set.
     """
     loaded = as_scenario(scenario)
     if out is not None:
         prepare_output_dir(out, junit)
-    core = _packsim._run(loaded._core, seed, None if firmware is None else os.fspath(firmware), isolate=isolate)
+    core = _packsim._run(loaded._core, seed, None if firmware is None else os.fspath(firmware), isolate=isolate,
+                         until_limit_s=until_limit, trace_period_s=trace_period)
     result = Result(core, loaded)
     if out is not None:
         core.write_outputs(os.fspath(out), None if junit is None else os.fspath(junit), report)

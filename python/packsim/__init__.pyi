@@ -177,6 +177,8 @@ def run(
     junit: Optional[PathLike] = None,
     report: bool = True,
     isolate: Optional[bool] = None,
+    until_limit: float = ...,
+    trace_period: float = ...,
 ) -> Result:
     """Runs a scenario as ``packsim run`` does (same steps, verdicts and trace).
     ``isolate``: the firmware in a child process (None: a shared object is, the

@@ -92,6 +92,8 @@ def _run(
     firmware: Optional[str] = None,
     record_cells: bool = True,
     isolate: Optional[bool] = None,
+    until_limit_s: float = ...,
+    trace_period_s: float = ...,
 ) -> _RunOutput: ...
 
 class _Simulator:

@@ -4,6 +4,7 @@
 // the CAN log and the final pack state for numpy.
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -16,7 +17,9 @@
 #include "sim/report/run_outputs.h"
 #include "sim/runner/atomic_file.h"
 #include "sim/runner/junit_writer.h"
+#include "common/yaml_reader.h"
 #include "sim/runner/scenario_runner.h"
+#include "sim/scenario/quantity.h"
 
 namespace py = pybind11;
 
@@ -33,7 +36,8 @@ struct RunOutput {
 };
 
 std::shared_ptr<RunOutput> run(const ScenarioHandle& handle, std::optional<std::uint64_t> seed,
-                               std::optional<std::string> firmware, bool record_cells, std::optional<bool> isolate) {
+                               std::optional<std::string> firmware, bool record_cells, std::optional<bool> isolate,
+                               double until_limit_s, double trace_period_s) {
   scenario::Scenario s{handle.scenario};
   apply_firmware_arguments(s, firmware, isolate);
   auto output{std::make_shared<RunOutput>()};
@@ -42,6 +46,17 @@ std::shared_ptr<RunOutput> run(const ScenarioHandle& handle, std::optional<std::
   options.record_cells = record_cells;
   options.load_firmware = load_private_firmware;
   options.interrupted = [interruption = &output->interruption] { return interruption->poll(); };
+  // As `packsim run --until-limit / --trace-period` check them.
+  if (!(until_limit_s >= 1e-3 && until_limit_s <= scenario::kMaxDurationS)) {
+    throw py::value_error("until_limit: " + format_number(until_limit_s) + " s is not accepted; expected 0.001 s to " +
+                          format_number(scenario::kMaxDurationS) + " s");
+  }
+  if (!(trace_period_s >= 1e-3 && trace_period_s <= scenario::kMaxDurationS)) {
+    throw py::value_error("trace_period: " + format_number(trace_period_s) +
+                          " s is not accepted; expected 0.001 s to " + format_number(scenario::kMaxDurationS) + " s");
+  }
+  options.until_limit_ns = static_cast<sim::TimeNs>(std::llround(until_limit_s * 1e9));
+  options.trace_period_ns = static_cast<sim::TimeNs>(std::llround(trace_period_s * 1e9));
   output->seed = seed.value_or(s.seed);
   output->scenario_runner = std::make_unique<runner::ScenarioRunner>(std::move(s), options);
   output->result = call_without_gil(output->interruption, [&] { return output->scenario_runner->run(); });
@@ -130,7 +145,9 @@ void bind_runner(py::module_& m) {
       .def("write_outputs", &write_outputs, py::arg("out"), py::arg("junit") = std::nullopt, py::arg("report") = true);
 
   m.def("_run", &run, py::arg("scenario"), py::arg("seed") = std::nullopt, py::arg("firmware") = std::nullopt,
-        py::arg("record_cells") = true, py::arg("isolate") = std::nullopt, "Runs a scenario as `packsim run` does.");
+        py::arg("record_cells") = true, py::arg("isolate") = std::nullopt,
+        py::arg("until_limit_s") = sim::to_seconds(runner::kDefaultUntilLimitNs), py::arg("trace_period_s") = 1.0,
+        "Runs a scenario as `packsim run` does.");
 }
 
 }  // namespace packsim::python

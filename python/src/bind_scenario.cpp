@@ -13,6 +13,7 @@
 #include "bms_under_test/hal/firmware_loader.h"
 #include "common/input_error.h"
 #include "common/source_files.h"
+#include "common/yaml_expansion_guard.h"
 #include "models/pack/pack.h"
 #include "python/src/bindings.h"
 #include "python/src/scenario_handle.h"
@@ -146,6 +147,7 @@ void bind_scenario(py::module_& m) {
   m.def(
       "_yaml_to_python",
       [](const std::string& text) {
+        check_yaml_expansion("<yaml>", text);
         try {
           return yaml_to_python(YAML::Load(text));
         } catch (const YAML::Exception& e) {

@@ -21,9 +21,10 @@ inline constexpr int kExitCouldNotRun{3};
 // The firmware under test crashed, exited, hung, flooded a bus or broke its
 // link (run, serve).
 inline constexpr int kExitFirmwareFault{4};
-// Stopped by a signal (SIGINT, SIGTERM, SIGHUP): 128 + the signal's number,
-// as a shell reports it (130 for Ctrl-C). What was recorded is written and
-// marked interrupted.
+// A run stopped by a signal (SIGINT, SIGTERM, SIGHUP): 128 + the signal's
+// number, as a shell reports it (130 for Ctrl-C). What was recorded is
+// written and marked interrupted. (`packsim serve` runs until it is told to
+// stop: a stop signal is its normal end, exit 0.)
 inline constexpr int exit_code_for_signal(int signal_number) { return 128 + signal_number; }
 
 }  // namespace packsim::app

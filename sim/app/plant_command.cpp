@@ -18,6 +18,7 @@
 #include "common/input_error.h"
 #include "models/pack/pack.h"
 #include "models/pack/pack_config.h"
+#include "models/pack/plant_limits.h"
 #include "sim/experiment/experiment_runner.h"
 #include "sim/experiment/experiment_step.h"
 
@@ -25,11 +26,13 @@ namespace packsim::app {
 
 namespace {
 
-// Beyond these the cell tables are extrapolated far past anything they describe.
-constexpr double kMinTemperatureC{-100.0};
-constexpr double kMaxTemperatureC{200.0};
-// Below this a period no longer fits the nanosecond clock with any resolution left.
+// Temperatures: the range the cell tables are measured over, as `packsim run` and the pack files have it.
+constexpr double kMinTemperatureC{models::kMinTemperatureC};
+constexpr double kMaxTemperatureC{models::kMaxTemperatureC};
+// Below this a period no longer fits the nanosecond clock with any resolution
+// left; above the longest step it can never come round.
 constexpr double kMinPeriodS{1e-6};
+constexpr double kMaxPeriodS{sim::kMaxStepDurationS};
 
 constexpr const char* kFooter{R"(Steps (PyBaMM style, any number, run in order):
   "Discharge at 1C until 2.5 V"     "Discharge at 2 A for 30 min or until 2.8 V"
@@ -43,7 +46,12 @@ Example:
 
 CSV columns: time_s,step,current_a (+ discharge),terminal_v,cell1_v..cellS_v,
   cell1_soc..cellN_soc,cell1_temp_c..cellN_temp_c; written to FILE.partial, renamed when complete.
-Exit codes: 0 completed, 2 bad input (file:line:col: message), 3 simulation stopped.)"};
+Limits (as packsim run's): drives up to 100C, 10 kA or 10 MW; a hold up to 5 V per cell; a step up to
+  1e8 s and all steps up to 1e9 s; --dt and --sample from 1 us to 1e8 s; temperatures -60..120 degC.
+Exit codes: 0 completed, 2 bad input (file:line:col: message), 3 simulation stopped: a state no real
+  pack can be in (SOC beyond -10..110 %, no capacity left, a cell voltage of the wrong sign, energy
+  from a passive load, a non-finite value; named by cell, state and time), a step that never ended,
+  or an internal error. No CSV is left then.)"};
 
 void require(bool ok, const char* option, const std::string& message) {
   if (!ok) {
@@ -58,8 +66,9 @@ void check_temperature(double value_c, const char* option) {
 }
 
 void check_period(double value_s, const char* option) {
-  require(std::isfinite(value_s) && value_s >= kMinPeriodS, option,
-          fmt::format("period must be at least {} s, got {}", kMinPeriodS, value_s));
+  require(std::isfinite(value_s) && value_s >= kMinPeriodS && value_s <= kMaxPeriodS, option,
+          fmt::format("period must be between {:g} s and {:g} s (the longest step the clock allows), got {}",
+                      kMinPeriodS, kMaxPeriodS, value_s));
 }
 
 sim::ExperimentOptions experiment_options(const PlantOptions& o) {
@@ -81,16 +90,21 @@ sim::ExperimentOptions experiment_options(const PlantOptions& o) {
   return options;
 }
 
-std::vector<sim::ExperimentStep> parse_steps(const std::vector<std::string>& texts) {
+// Each step's own limits are the parser's (drives, durations); the sequence
+// must also fit the clock: the step that takes it beyond is the one named.
+std::vector<sim::ExperimentStep> parse_steps(const std::vector<std::string>& texts,
+                                             const sim::ExperimentOptions& options) {
   std::vector<sim::ExperimentStep> steps;
   for (std::size_t i = 0; i < texts.size(); ++i) {
     const std::string origin{"--step " + std::to_string(i + 1)};
     steps.push_back(sim::parse_experiment_step(texts[i], origin));
-    const std::optional<double>& duration_s{steps.back().duration_s};
-    if (duration_s && *duration_s > sim::kMaxStepDurationS) {
+    const double total_s{sim::longest_experiment_s(steps, options)};
+    if (total_s > models::kMaxSimulatedDurationS) {
       throw InputError{SourceLocation{origin, 1, 1},
-                       fmt::format("duration of {:g} s is beyond the longest step the clock allows ({:g} s)",
-                                   *duration_s, sim::kMaxStepDurationS)};
+                       fmt::format("the steps up to this one add up to {:g} s (a step without a duration counts "
+                                   "its time limit of {:g} h), beyond the longest run the clock allows ({:g} s, "
+                                   "about 31 years)",
+                                   total_s, options.step_time_limit_s / 3600.0, models::kMaxSimulatedDurationS)};
     }
   }
   return steps;
@@ -216,6 +230,22 @@ class CsvFile {
   std::ofstream file_;
 };
 
+// A run that did not complete leaves no CSV that looks complete; an earlier
+// run's file would pass for this run's result, so it goes too.
+void abandon_csv(CsvFile& csv, const PlantOptions& options, std::ostream& err) {
+  if (!csv.wanted()) {
+    return;
+  }
+  bool stale{false};
+  try {
+    stale = csv.abandon_with_stale();
+  } catch (const std::exception&) {
+    // exists() on an unreadable directory: the removals were attempted.
+  }
+  err << "packsim plant: no CSV written" << (stale ? " (removed " + options.out_path + " from an earlier run)" : "")
+      << '\n';
+}
+
 }  // namespace
 
 CLI::App& add_plant_command(CLI::App& app, PlantOptions& options) {
@@ -250,7 +280,7 @@ int run_plant_command(const PlantOptions& options, std::ostream& out, std::ostre
   sim::ExperimentResult result{};
   try {
     experiment = experiment_options(options);
-    steps = parse_steps(options.steps);
+    steps = parse_steps(options.steps, experiment);
     config = models::load_pack_config(options.pack_path);
     csv.open();
     result = sim::run_experiment(config, steps, experiment, csv.stream());
@@ -261,9 +291,18 @@ int run_plant_command(const PlantOptions& options, std::ostream& out, std::ostre
     err << e.what() << '\n';
     return kExitBadInput;
   } catch (const std::invalid_argument& e) {
-    // Limits the runner checks on the whole sequence (e.g. its total length).
+    // Limits the runner checks on the options and the sequence (checked above too).
     err << "packsim plant: " << e.what() << '\n';
     return kExitBadInput;
+  } catch (const std::exception& e) {
+    // Neither the input's fault nor a verdict on the physics: never 0, never 1.
+    err << "packsim plant: internal error: " << e.what() << '\n';
+    abandon_csv(csv, options, err);
+    return kExitSimulationStopped;
+  } catch (...) {
+    err << "packsim plant: internal error: unknown exception\n";
+    abandon_csv(csv, options, err);
+    return kExitSimulationStopped;
   }
 
   if (!result.completed) {
@@ -271,12 +310,7 @@ int run_plant_command(const PlantOptions& options, std::ostream& out, std::ostre
       print_summary(config, experiment, result, out);
     }
     err << "packsim plant: simulation stopped in " << result.error << '\n';
-    if (csv.wanted()) {
-      // An earlier run's file would pass for this run's result: remove it too.
-      const bool stale{csv.abandon_with_stale()};
-      err << "packsim plant: no CSV written" << (stale ? " (removed " + options.out_path + " from an earlier run)" : "")
-          << '\n';
-    }
+    abandon_csv(csv, options, err);
     return kExitSimulationStopped;
   }
   if (!options.quiet) {

@@ -27,7 +27,15 @@ struct RunOptions {
   std::optional<bool> isolate;  // --isolate / --no-isolate; nullopt: as each scenario says
   std::string firmware_link;    // processor in the loop: serial:DEVICE[@BAUD] or tcp:HOST:PORT
   double firmware_timeout_s{10.0};  // wall time one bms_init / bms_tick may take over a link
+  std::int64_t until_limit_ns{48LL * 3600 * 1'000'000'000};  // a step's `until` without `for` gives up here
+  std::int64_t trace_period_ns{1'000'000'000};  // periodic trace rows (notable instants get rows too)
 };
+
+// Trace rows `packsim run` keeps in memory per run (for report.html); the
+// trace file has every row. 200,000 rows: 55 h at the default period.
+inline constexpr std::size_t kRunTraceMemoryRows{200'000};
+// CAN frames kept in memory per run; can.log has every frame.
+inline constexpr std::size_t kRunCanMemoryFrames{100'000};
 
 // Exit codes of `packsim run`.
 inline constexpr int kRunAllPassed{kExitSuccess};

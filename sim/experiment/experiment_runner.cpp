@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "models/aging/aging_fast_forward.h"
+#include "models/pack/plant_limits.h"
 #include "sim/scheduler/scheduler.h"
 
 namespace packsim::sim {
@@ -19,6 +20,15 @@ std::string experiment_csv_header(int series, int cells) {
   for (int i = 1; i <= cells; ++i) header += ",cell" + std::to_string(i) + "_soc";
   for (int i = 1; i <= cells; ++i) header += ",cell" + std::to_string(i) + "_temp_c";
   return header;
+}
+
+double longest_experiment_s(const std::vector<ExperimentStep>& steps, const ExperimentOptions& options) {
+  // Each step runs at most its duration, or the time limit when it has none.
+  double total_s{0.0};
+  for (const ExperimentStep& step : steps) {
+    total_s += step.duration_s ? *step.duration_s : options.step_time_limit_s;
+  }
+  return total_s;
 }
 
 std::string_view describe(StepEnd end) {
@@ -220,7 +230,7 @@ class StepSequencer final : public Component {
     plant_.set_port(port_for(step));
     const PlantState& state{plant_.state()};
     step_start_ns_ = state.time_ns;
-    step_start_charge_as_ = state.charge_out_as;
+    step_start_charge_as_ = state.pack.charge_out_as;
     step_start_energy_j_ = state.pack.energy_out_j;
     step_end_ns_ = step_start_ns_ + (step.duration_s ? from_seconds(*step.duration_s) : settings_.step_limit_ns);
     snapshot_ = state;
@@ -271,7 +281,7 @@ class StepSequencer final : public Component {
         .reason = std::move(reason),
         .start_s = to_seconds(step_start_ns_),
         .duration_s = to_seconds(state.time_ns - step_start_ns_),
-        .charge_ah = (state.charge_out_as - step_start_charge_as_) / 3600.0,
+        .charge_ah = (state.pack.charge_out_as - step_start_charge_as_) / 3600.0,
         .energy_wh = (state.pack.energy_out_j - step_start_energy_j_) / 3600.0,
         .current_a = state.pack.pack_current_a,
         .terminal_v = state.pack.terminal_voltage_v,
@@ -441,13 +451,14 @@ void validate(const ExperimentOptions& o, const std::vector<ExperimentStep>& ste
   check_option(!o.initial_soc || (*o.initial_soc >= 0.0 && *o.initial_soc <= 1.0), "initial SOC must be in 0..1");
   check_option(!o.initial_temp_c || std::isfinite(*o.initial_temp_c), "initial temperature must be finite");
   check_option(o.step_time_limit_s <= kMaxStepDurationS, "step time limit must be <= kMaxStepDurationS");
-  // Each step runs at most its duration or the time limit; the sum must fit the clock.
-  double longest_run_s{0.0};
+  check_option(o.check_period_s <= kMaxStepDurationS, "check period must be <= kMaxStepDurationS");
+  check_option(!o.sample_period_s || *o.sample_period_s <= kMaxStepDurationS,
+               "sample period must be <= kMaxStepDurationS");
   for (const ExperimentStep& step : steps) {
     check_option(!step.duration_s || *step.duration_s <= kMaxStepDurationS, "a step is longer than kMaxStepDurationS");
-    longest_run_s += step.duration_s ? *step.duration_s : o.step_time_limit_s;
   }
-  check_option(longest_run_s <= 0.5 * to_seconds(kNoEvent), "the steps add up beyond the clock's range");
+  check_option(longest_experiment_s(steps, o) <= models::kMaxSimulatedDurationS,
+               "the steps add up beyond models::kMaxSimulatedDurationS");
 }
 
 RunSummary summarize(const PlantState& state, const std::vector<StepSummary>& summaries,

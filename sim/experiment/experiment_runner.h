@@ -14,10 +14,6 @@
 
 namespace packsim::sim {
 
-// Longest step duration accepted (about 3 years): step ends stay far inside the
-// int64 nanosecond clock (about 292 years) even for long step sequences.
-inline constexpr double kMaxStepDurationS{1e8};
-
 struct ExperimentOptions {
   double check_period_s{1.0};              // the sequencer evaluates until-conditions this often
   std::optional<double> sample_period_s;   // CSV rows; defaults to check_period_s
@@ -25,7 +21,11 @@ struct ExperimentOptions {
   double ambient_c{25.0};
   std::optional<double> initial_soc;       // 0..1; replaces the pack file's initial SOC (spread kept)
   std::optional<double> initial_temp_c;
-  double max_plant_step_s{1.0};
+  // Longest stretch the plant is integrated in one Pack::step between the
+  // sequencer's checks; Pack splits it into its own internal steps (1 s under
+  // current, 30 s at rest) and keeps exact energy and charge books over them,
+  // so a long check period lets a long rest run 30 s per step, not 1 s.
+  double max_plant_step_s{models::PackOptions{}.max_rest_substep_s};
   // A step with no duration that has not met its condition by then stops the
   // run (e.g. "Charge at 1C until 4.5 V" on a 3.6 V chemistry would never end).
   double step_time_limit_s{240.0 * 3600.0};
@@ -77,6 +77,11 @@ struct ExperimentResult {
   std::string error;               // why the run stopped, naming the step, when !completed
 };
 
+// The longest the steps can run: the sum of their durations, with the step time
+// limit for each step that has none. run_experiment refuses a sequence whose
+// total is beyond models::kMaxSimulatedDurationS (models/pack/plant_limits.h).
+double longest_experiment_s(const std::vector<ExperimentStep>& steps, const ExperimentOptions& options);
+
 // CSV header: time_s,step,current_a,terminal_v,cell1_v..cellS_v (series groups),
 // cell1_soc..cellN_soc,cell1_temp_c..cellN_temp_c.
 std::string experiment_csv_header(int series, int cells);
@@ -87,8 +92,9 @@ std::string experiment_csv_header(int series, int cells);
 // csv when given: one at t = 0, one per sample, one at each step boundary (a
 // boundary that falls on a sample instant gives one row). A PlantError or a
 // step time limit stops the run: the result says so (not completed) rather
-// than throwing. Throws std::invalid_argument for options out of range, a
-// duration beyond kMaxStepDurationS or steps that add up beyond the clock's range.
+// than throwing. Throws std::invalid_argument for options out of range (periods
+// beyond kMaxStepDurationS included), a duration beyond kMaxStepDurationS or
+// steps that add up beyond models::kMaxSimulatedDurationS.
 ExperimentResult run_experiment(models::PackConfig config, const std::vector<ExperimentStep>& steps,
                                 const ExperimentOptions& options, std::ostream* csv);
 

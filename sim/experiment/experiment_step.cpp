@@ -7,6 +7,8 @@
 #include <system_error>
 #include <utility>
 
+#include "models/pack/plant_limits.h"
+
 namespace packsim::sim {
 
 namespace {
@@ -235,6 +237,38 @@ class StepParser {
     return rate;
   }
 
+  // The drive limits `packsim run`'s scenario steps use (models/pack/plant_limits.h).
+  void require_drive_limit(const ExperimentStep& step, double value, const Token& number, bool c_fraction) const {
+    double limit{0.0};
+    const char* what{""};
+    const char* unit{""};
+    switch (step.drive) {
+      case DriveKind::kCRate:
+        limit = models::kMaxDriveCRate;
+        what = "C-rate";
+        unit = "C";
+        break;
+      case DriveKind::kCurrentA:
+        limit = models::kMaxDriveCurrentA;
+        what = "current";
+        unit = " A";
+        break;
+      case DriveKind::kPowerW:
+        limit = models::kMaxDrivePowerW;
+        what = "power";
+        unit = " W";
+        break;
+      default:
+        return;
+    }
+    if (value > limit) {
+      const std::string written{c_fraction ? "C/" + std::string{number.text} + " (" + format_number(value) + "C)"
+                                           : format_number(value) + unit};
+      fail(number, std::string{what} + " " + written + " is beyond the limit of " + format_number(limit) + unit +
+                       " (the limit packsim run's scenarios have too)");
+    }
+  }
+
   bool at_c_fraction() const { return is_word(peek(), "c") && peek(1).kind == TokenKind::kSlash; }
 
   void parse_driven(ExperimentStep& step, std::string_view verb) {
@@ -258,7 +292,9 @@ class StepParser {
       next();
       next();
       step.drive = DriveKind::kCRate;
+      const Token& number = peek();
       step.drive_value = parse_c_fraction();
+      require_drive_limit(step, step.drive_value, number, true);
       return;
     }
     const Token& number = peek();
@@ -287,6 +323,7 @@ class StepParser {
     if (!(value > 0.0)) {
       fail(number, "drive must be greater than zero (Discharge/Charge give the direction; use Rest for no current)");
     }
+    require_drive_limit(step, value, number, false);
     step.drive_value = value;
   }
 
@@ -325,6 +362,11 @@ class StepParser {
     }
     require_finite(value, number);
     if (!(value > 0.0)) fail(number, "hold voltage must be greater than zero");
+    if (value > models::kMaxCellVoltageV) {
+      fail(number, "hold voltage " + format_number(value) + " V is beyond the limit of " +
+                       format_number(models::kMaxCellVoltageV) +
+                       " V: it is per cell, and no cell chemistry is charged above that");
+    }
     step.drive = DriveKind::kVoltageV;
     step.drive_value = value;
   }
@@ -353,6 +395,10 @@ class StepParser {
     }
     require_finite(value, number);
     if (!(value > 0.0)) fail(number, "duration must be greater than zero");
+    if (value > kMaxStepDurationS) {
+      fail(number, "duration of " + format_number(value) + " s is beyond the longest step the clock allows (" +
+                       format_number(kMaxStepDurationS) + " s, about 3 years)");
+    }
     return value;
   }
 

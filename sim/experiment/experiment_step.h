@@ -9,6 +9,11 @@
 
 namespace packsim::sim {
 
+// Longest step duration accepted (about 3 years): step ends stay far inside the
+// int64 nanosecond clock (about 292 years) even for long step sequences, whose
+// total is bounded by models::kMaxSimulatedDurationS.
+inline constexpr double kMaxStepDurationS{1e8};
+
 enum class StepMode { kDischarge, kCharge, kRest, kHold };
 
 // What the step drives; the magnitude is in ExperimentStep::drive_value.
@@ -59,6 +64,12 @@ struct ExperimentStep {
 //   cond:     <v> V|mV [pack] | <i> A|mA | <x>C | C/<n> | [SOC] <p> % | <t> degC|°C
 //
 // A step must end: it needs a duration or at least one condition.
+//
+// Limits (models/pack/plant_limits.h, the ones `packsim run`'s scenario steps
+// use): a drive up to models::kMaxDriveCRate, kMaxDriveCurrentA or
+// kMaxDrivePowerW, a hold up to kMaxCellVoltageV per cell, a resistance that is
+// finite and > 0, a duration up to kMaxStepDurationS; beyond them the
+// InputError points at the number.
 ExperimentStep parse_experiment_step(std::string_view text, const std::string& origin);
 
 // Normalized one-line description for logs, e.g. "Discharge at 1C until 2.5 V".

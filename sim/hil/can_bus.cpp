@@ -21,9 +21,15 @@ bool CanBus::send(const CanNode& sender, const bms_can_frame& frame) {
     return false;
   }
   const std::size_t index{static_cast<std::size_t>(it - nodes_.begin())};
+  if (record_limit_ > 0 && records_.size() >= record_limit_) {
+    const std::size_t dropped{records_.size() / 2};
+    records_.erase(records_.begin(), records_.begin() + static_cast<std::ptrdiff_t>(dropped));
+    records_dropped_ += dropped;
+  }
   records_.push_back(CanRecord{clock_.now(), index, frame});
   // Copy: a receiver may send in turn, which may grow records_.
   const CanRecord record{records_.back()};
+  if (listener_) listener_(record);
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     if (i != index) {
       nodes_[i]->on_can_frame(record);

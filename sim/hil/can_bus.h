@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,11 @@ class CanBus {
   bool send(const CanNode& sender, const bms_can_frame& frame);
 
   const std::vector<CanRecord>& records() const { return records_; }
+  // Called with every frame as it is sent (e.g. to write can.log as it grows).
+  void set_record_listener(std::function<void(const CanRecord&)> listener) { listener_ = std::move(listener); }
+  // Frames kept in records() at most (0: all); beyond it the older half goes.
+  void set_record_limit(std::size_t frames) { record_limit_ = frames; }
+  std::uint64_t records_dropped() const { return records_dropped_; }
   std::string_view node_name(std::size_t index) const;
   std::size_t node_count() const { return nodes_.size(); }
   // Records from `first` on with the given identifier.
@@ -67,6 +73,9 @@ class CanBus {
   const sim::VirtualClock& clock_;
   std::vector<CanNode*> nodes_;  // not owned
   std::vector<CanRecord> records_;
+  std::function<void(const CanRecord&)> listener_;
+  std::size_t record_limit_{0};
+  std::uint64_t records_dropped_{0};
 };
 
 }  // namespace packsim::hil

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 #include <utility>
 
@@ -206,15 +207,30 @@ void FirmwareHost::log(void* host, const char* line) {
   if (line == nullptr) {
     return;
   }
-  if (h.log_.size() >= h.options_.log_capacity) {
-    h.log_.pop_front();
+  // strnlen: a firmware's missing terminator must not make us read on.
+  const std::size_t limit{h.options_.log_line_max_bytes};
+  const std::size_t length{::strnlen(line, limit + 1)};
+  std::string text{line, std::min(length, limit)};
+  if (length > limit) {
+    text += " [cut]";
+    ++h.log_cut_;
   }
-  h.log_.push_back(HostLogLine{h.clock_.now(), line});
+  while (!h.log_.empty() &&
+         (h.log_.size() >= h.options_.log_capacity || h.log_bytes_ + text.size() > h.options_.log_capacity_bytes)) {
+    h.log_bytes_ -= h.log_.front().text.size();
+    h.log_.pop_front();
+    ++h.log_dropped_;
+  }
+  h.log_bytes_ += text.size();
+  h.log_.push_back(HostLogLine{h.clock_.now(), std::move(text)});
 }
 
 std::string FirmwareHost::log_text(std::size_t last_lines) const {
   std::string out;
   const std::size_t first{log_.size() > last_lines ? log_.size() - last_lines : 0};
+  if (log_dropped_ > 0 && first == 0) {
+    out += "(" + std::to_string(log_dropped_) + " earlier lines dropped: the log keeps a bounded window)\n";
+  }
   for (std::size_t i = first; i < log_.size(); ++i) {
     char stamp[32];
     std::snprintf(stamp, sizeof stamp, "[%12.6f s] ", sim::to_seconds(log_[i].time_ns));

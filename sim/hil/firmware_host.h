@@ -39,7 +39,9 @@ struct HostLogLine {
 //   detect) unless forced; outputs are recorded and read back.
 // - millis(): virtual milliseconds since the firmware was last booted, plus an
 //   optional offset (to run across the uint32 wrap).
-// - log(): lines kept with their timestamps.
+// - log(): lines kept with their timestamps, in a bounded window (lines and
+//   bytes; a line is cut at log_line_max_bytes): a firmware that logs without
+//   end costs memory up to the window, and log_dropped() counts what fell out.
 // - Budget: each run (bms_init, bms_tick) may make no more bus traffic than
 //   the wire carries in a tick (hal_call_budget.h); beyond it every call fails
 //   (BMS_HAL_BUS_ERROR, 0 bytes) and budget_exceeded() says which bus.
@@ -51,6 +53,8 @@ class FirmwareHost final : public CanNode {
     std::size_t uart_capacity{4096};       // bytes each direction holds
     std::uint32_t millis_offset_ms{0};     // millis() at boot
     std::size_t log_capacity{100'000};     // oldest lines dropped beyond it
+    std::size_t log_capacity_bytes{8u << 20};  // ... or beyond this much text
+    std::size_t log_line_max_bytes{1024};  // longer lines are cut (and marked so)
     hal::HalCallLimits limits{};
   };
 
@@ -102,6 +106,9 @@ class FirmwareHost final : public CanNode {
   sim::TimeNs now_ns() const { return clock_.now(); }
   std::uint32_t millis() const;
   const std::deque<HostLogLine>& log_lines() const { return log_; }
+  // Lines that fell out of the window (the oldest first), and lines cut short.
+  std::uint64_t log_dropped() const { return log_dropped_; }
+  std::uint64_t log_cut() const { return log_cut_; }
   std::string log_text(std::size_t last_lines = 200) const;
 
  private:
@@ -147,6 +154,9 @@ class FirmwareHost final : public CanNode {
   std::array<GpioPin, BMS_GPIO_COUNT> gpio_{};
   hal::HalCallBudget budget_;
   std::deque<HostLogLine> log_;
+  std::size_t log_bytes_{0};
+  std::uint64_t log_dropped_{0};
+  std::uint64_t log_cut_{0};
 };
 
 }  // namespace packsim::hil

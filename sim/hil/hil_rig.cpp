@@ -193,14 +193,14 @@ std::string HilRig::report(std::size_t last_log_lines) const {
   out += "== firmware log (last lines)\n";
   out += host_.log_text(last_log_lines);
   out += "== FET edges (last 20)\n";
-  const std::vector<FetEdge>& edges{monitor_.fet_edges()};
+  const std::deque<FetEdge>& edges{monitor_.fet_edges()};
   for (std::size_t i = edges.size() > 20 ? edges.size() - 20 : 0; i < edges.size(); ++i) {
     std::snprintf(line, sizeof line, "  %.6f s CHG %d DSG %d\n", sim::to_seconds(edges[i].time_ns),
                   edges[i].charge_on ? 1 : 0, edges[i].discharge_on ? 1 : 0);
     out += line;
   }
   out += "== plant trace (last 20 samples): t, I, Vterm, Vload, min/max cell V, min/max T, CHG, DSG\n";
-  const std::vector<PlantSample>& samples{monitor_.samples()};
+  const std::deque<PlantSample>& samples{monitor_.samples()};
   for (std::size_t i = samples.size() > 20 ? samples.size() - 20 : 0; i < samples.size(); ++i) {
     const PlantSample& s{samples[i]};
     std::snprintf(line, sizeof line, "  %9.3f %8.3f %7.3f %7.3f %.4f %.4f %6.2f %6.2f %d %d\n", sim::to_seconds(s.time_ns),

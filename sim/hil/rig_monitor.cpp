@@ -53,6 +53,8 @@ void RigMonitor::advance_to(sim::TimeNs t) {
       fet_edges_.back().discharge_on != path.discharge_fet_on) {
     notable = notable || fets_known_;
     fet_edges_.push_back(FetEdge{t, path.charge_fet_on, path.discharge_fet_on});
+    if (fet_edges_.size() > kKeptFetEdges) fet_edges_.pop_front();
+    ++fet_edge_count_;
     fets_known_ = true;
   }
   const double current_a{plant_.state().pack.pack_current_a};
@@ -60,6 +62,7 @@ void RigMonitor::advance_to(sim::TimeNs t) {
   peak_charge_a_ = std::max(peak_charge_a_, -current_a);
   if (t >= next_sample_ns_) {
     samples_.push_back(sample_now());
+    if (samples_.size() > kKeptSamples) samples_.pop_front();
     next_sample_ns_ = t + sample_period_ns_;
   }
   if (notable && notable_hook_) {

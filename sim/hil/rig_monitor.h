@@ -1,6 +1,8 @@
 #pragma once
 
 #include <functional>
+#include <cstdint>
+#include <deque>
 #include <set>
 #include <string_view>
 #include <vector>
@@ -53,8 +55,14 @@ class RigMonitor final : public sim::Component {
   // row where a short's current shows for microseconds.
   void set_notable_instant_hook(std::function<void(sim::TimeNs)> hook) { notable_hook_ = std::move(hook); }
 
-  const std::vector<FetEdge>& fet_edges() const { return fet_edges_; }
-  const std::vector<PlantSample>& samples() const { return samples_; }
+  // The latest FET edges and periodic samples (for the rig's report), in
+  // bounded windows: a run of months keeps the last kKeptFetEdges and
+  // kKeptSamples, not all of them (the trace has the history).
+  static constexpr std::size_t kKeptFetEdges{10'000};
+  static constexpr std::size_t kKeptSamples{1'000};
+  const std::deque<FetEdge>& fet_edges() const { return fet_edges_; }
+  std::uint64_t fet_edge_count() const { return fet_edge_count_; }
+  const std::deque<PlantSample>& samples() const { return samples_; }
   PlantSample sample_now() const;
   // Largest discharge (> 0) and charge (> 0, a magnitude) current seen since reset_peaks().
   double peak_discharge_a() const { return peak_discharge_a_; }
@@ -71,8 +79,9 @@ class RigMonitor final : public sim::Component {
   std::function<bool()> stop_condition_;
   std::function<void(sim::TimeNs)> notable_hook_;
   bool fets_known_{false};
-  std::vector<FetEdge> fet_edges_;
-  std::vector<PlantSample> samples_;
+  std::deque<FetEdge> fet_edges_;
+  std::uint64_t fet_edge_count_{0};
+  std::deque<PlantSample> samples_;
   double peak_discharge_a_{0.0};
   double peak_charge_a_{0.0};
 };

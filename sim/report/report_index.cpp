@@ -41,8 +41,8 @@ std::string report_index_html(const std::vector<IndexEntry>& entries) {
             html_escape(url_path(entry.report_path)) + "\">" + html_escape(r.scenario_name) + "</a></td><td>" +
             (r.passed() ? "<span class=\"verdict pass\">PASS</span>" : "<span class=\"verdict fail\">FAIL</span>") +
             "</td><td class=\"number\">" + std::to_string(failed) + " of " + std::to_string(r.expectations.size()) +
-            (r.error.empty() ? "" : ", run broke: " + html_escape(r.error)) +
-            (r.firmware_fault ? ", " + html_escape(r.firmware_fault->text()) : "") + "</td><td class=\"number\">" +
+            (r.ended_early_because().empty() ? "" : ", " + html_escape(r.ended_early_because())) +
+            "</td><td class=\"number\">" +
             simulated + "</td><td><code>" + html_escape(r.scenario_file) + "</code></td></tr>\n";
   }
   body += "</table>\n";

@@ -8,9 +8,13 @@
 namespace packsim::report {
 
 void write_run_outputs(const std::string& dir, const runner::RunResult& result,
-                       const runner::ScenarioRunner& scenario_runner, std::uint64_t seed, bool write_report) {
-  runner::write_file_atomically(dir + "/trace.csv", scenario_runner.trace().csv());
-  runner::write_file_atomically(dir + "/can.log", scenario_runner.can_log());
+                       runner::ScenarioRunner& scenario_runner, std::uint64_t seed, bool write_report) {
+  if (scenario_runner.trace().streams()) {
+    scenario_runner.commit_trace_file();
+  } else {
+    runner::write_file_atomically(dir + "/trace.csv", scenario_runner.trace().csv());
+  }
+  if (!scenario_runner.commit_can_log_file()) runner::write_file_atomically(dir + "/can.log", scenario_runner.can_log());
   if (!write_report) return;
   const scenario::Scenario& s{scenario_runner.scenario()};
   const RunReportInput input{result, s.description, seed,

@@ -12,10 +12,11 @@
 
 namespace packsim::report {
 
-// Each file is written whole or not at all (a temporary renamed over it).
+// Each file is written whole or not at all (a temporary renamed over it); a
+// trace that streamed to its file (RunOptions::trace_file) is committed.
 // `seed`: the seed the run used (the scenario's or the --seed override).
 void write_run_outputs(const std::string& dir, const runner::RunResult& result,
-                       const runner::ScenarioRunner& scenario_runner, std::uint64_t seed, bool write_report);
+                       runner::ScenarioRunner& scenario_runner, std::uint64_t seed, bool write_report);
 
 // The directory name of a scenario's outputs: its file's stem, or for a
 // scenario without a file (a Python dict) its name made safe for a path.

@@ -46,19 +46,19 @@ std::string summary(const RunReportInput& input) {
   std::string verdict{verdict_badge(r.passed())};
   if (!r.passed()) {
     verdict += " " + std::to_string(failed) + " of " + std::to_string(r.expectations.size()) +
-               " expectations failed" + (r.error.empty() ? "" : ", and the run broke") +
-               (r.firmware_fault ? ", and the firmware " + html_escape(r.firmware_fault->kind) : "");
+               " expectations failed" + (r.error.empty() ? "" : ", and the run could not go on") +
+               (r.firmware_fault ? ", and the firmware " + html_escape(r.firmware_fault->kind) : "") +
+               (r.interrupted.empty() ? "" : ", and the run was interrupted");
   } else {
     verdict += " all " + std::to_string(r.expectations.size()) + " expectations held";
   }
   std::string html{"<table class=\"summary\">\n"};
   html += summary_row("verdict", verdict);
-  if (!r.error.empty()) html += summary_row("run error", html_escape(r.error));
-  if (r.firmware_fault) {
-    html += summary_row("firmware fault", html_escape(r.firmware_fault->text()) +
-                                              "<br>The run ended there: the trace, the CAN log and the verdicts "
-                                              "stop at that instant.");
-  }
+  const char* const ended_there{
+      "<br>The run ended there: the trace, the CAN log and the verdicts stop at that instant."};
+  if (!r.error.empty()) html += summary_row("run stopped", html_escape(r.error) + ended_there);
+  if (r.firmware_fault) html += summary_row("firmware fault", html_escape(r.firmware_fault->text()) + ended_there);
+  if (!r.interrupted.empty()) html += summary_row("interrupted", html_escape(r.interrupted) + ended_there);
   html += summary_row("scenario file", "<code>" + html_escape(r.scenario_file) + "</code>");
   html += summary_row("seed", std::to_string(input.seed));
   html += summary_row("firmware", "<code>" + html_escape(input.firmware) + "</code>");

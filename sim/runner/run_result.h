@@ -44,10 +44,18 @@ struct RunResult {
   std::string scenario_file;
   std::vector<ExpectationResult> expectations;  // in the file's order, then step failures
   RunStatistics statistics;
-  std::string error;  // the run itself broke (not an expectation): reported as a failure
+  // The run could not go on (not a verdict on the firmware): the physics
+  // reached an impossible state, an internal error. Reported as an error.
+  std::string error;
   std::optional<FirmwareFaultRecord> firmware_fault;
+  // Stopped from outside (a signal) before its timeline ended: the cause and
+  // the simulated time, e.g. "interrupted by SIGINT at t=12.340 s".
+  std::string interrupted;
+  // Why the run ended before its timeline, for a trace's last line, a
+  // report's summary and JUnit's <error>; empty when it ran to its end.
+  std::string ended_early_because() const;
   bool passed() const {
-    if (!error.empty() || firmware_fault) return false;
+    if (!error.empty() || firmware_fault || !interrupted.empty()) return false;
     for (const ExpectationResult& e : expectations) {
       if (!e.passed) return false;
     }

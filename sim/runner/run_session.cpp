@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "bms_under_test/hal/link/linked_firmware.h"
+#include "common/yaml_reader.h"
 #include "models/aging/aging_fast_forward.h"
 #include "sim/hil/reference_firmware.h"
 #include "sim/runner/condition_evaluator.h"
@@ -16,6 +17,15 @@
 namespace packsim::runner {
 
 namespace {
+
+// "48 h", "90 min", "2.5 s": a limit as a user would write it.
+std::string whole_duration_text(sim::TimeNs t) {
+  constexpr sim::TimeNs kMinute{60 * sim::kNsPerS};
+  constexpr sim::TimeNs kHour{60 * kMinute};
+  if (t > 0 && t % kHour == 0) return std::to_string(t / kHour) + " h";
+  if (t > 0 && t % kMinute == 0) return std::to_string(t / kMinute) + " min";
+  return format_number(sim::to_seconds(t)) + " s";
+}
 
 using scenario::SignalId;
 using scenario::SignalRef;
@@ -133,7 +143,17 @@ RunSession::RunSession(const scenario::Scenario& s, const RunOptions& options)
   });
   // FET edges and stimuli get a trace row at their instant: a short's
   // current lasts microseconds, far less than a check period.
-  rig_->monitor().set_notable_instant_hook([this](sim::TimeNs t) { trace_.sample(t, *sampler_); });
+  rig_->monitor().set_notable_instant_hook([this](sim::TimeNs t) { trace_.sample(t, *sampler_, true); });
+  trace_.set_memory_row_limit(options.trace_memory_rows);
+  if (!options.trace_file.empty()) trace_.stream_to(std::make_unique<GrowingFile>(options.trace_file));
+  hil::CanBus& bus{rig_->can_bus()};
+  bus.set_record_limit(options.can_memory_frames);
+  if (!options.can_log_file.empty()) {
+    can_log_file_ = std::make_unique<GrowingFile>(options.can_log_file);
+    bus.set_record_listener([file = can_log_file_.get()](const hil::CanRecord& record) {
+      file->append(hil::CanBus::candump_line(record, "can0") + '\n');
+    });
+  }
   sampler_->set_ambient_c(scenario::ambient_at(s.environment, 0));
   for (const scenario::Expectation& e : s.expectations) monitors_.emplace_back(e);
   // While the service tool waits for an answer (up to its timeout), the
@@ -184,7 +204,7 @@ void RunSession::check_now(bool force_trace) {
   bool notable{force_trace || sampler_->has_events()};
   for (ExpectationMonitor& m : monitors_) notable = m.check(t, *sampler_) || notable;
   if (notable || t >= next_trace_ns_) {
-    trace_.sample(t, *sampler_);
+    trace_.sample(t, *sampler_, notable);
     if (t >= next_trace_ns_) next_trace_ns_ = (t / options_.trace_period_ns + 1) * options_.trace_period_ns;
   }
   sampler_->clear_events();
@@ -365,11 +385,20 @@ bool RunSession::execute(int index, const scenario::Step& step) {
       step.action);
   check_now(true);
   if (duration || until) {
-    sim::TimeNs end{options_.max_time_ns};
-    if (duration) end = std::min(end, step_start + *duration);
+    // Without a `for`, an `until` that never holds would run forever.
+    const sim::TimeNs length{duration ? *duration : options_.until_limit_ns};
+    const sim::TimeNs end{std::min(options_.max_time_ns, length > options_.max_time_ns - step_start
+                                                             ? options_.max_time_ns
+                                                             : step_start + length)};
     std::function<bool()> stop;
     if (until) stop = [&] { return holds(*until, *sampler_, now() - step_start); };
-    advance(end, stop);
+    const std::optional<sim::TimeNs> held{advance(end, stop)};
+    if (until && !duration && !held && now() - step_start >= options_.until_limit_ns) {
+      step_failure(index, step,
+                   "its 'until' did not hold within " + whole_duration_text(options_.until_limit_ns) +
+                       ", the limit for a step without 'for' (give the step a 'for', or raise the limit: "
+                       "packsim run --until-limit)");
+    }
   }
   if (terminals_open_after) set_port(models::OpenCircuit{});
   sampler_->raise(SignalId::kStepEnded, index);

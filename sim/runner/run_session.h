@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,11 +43,30 @@ struct FirmwareExecution {
   hal::LinkOptions link_options{};
 };
 
+// How long a step's `until` may wait when the step has no `for`.
+inline constexpr sim::TimeNs kDefaultUntilLimitNs{48 * 3600 * sim::kNsPerS};
+
 struct RunOptions {
   sim::TimeNs check_period_ns{10 * sim::kNsPerMs};
   sim::TimeNs trace_period_ns{sim::kNsPerS};
-  // A step whose `until` never holds and that has no `for` stops here.
-  sim::TimeNs max_time_ns{48 * 3600 * sim::kNsPerS};
+  // The trace streams to this file as it grows (GrowingFile: "<path>.partial"
+  // until ScenarioRunner::commit_trace_file); empty: kept in memory only.
+  std::string trace_file;
+  // Trace rows kept in memory at most (TraceRecorder::set_memory_row_limit);
+  // 0: every row (Python's arrays).
+  std::size_t trace_memory_rows{0};
+  // The CAN log (candump) streams to this file as frames are sent, and the
+  // bus keeps at most can_memory_frames in memory (0: all); empty: the log
+  // is built from memory at the end.
+  std::string can_log_file;
+  std::size_t can_memory_frames{0};
+  // A step with an `until` and no `for` gives up after this much simulated
+  // time: a failed step naming the limit (packsim run --until-limit). Steps
+  // with a `for` run as long as it says.
+  sim::TimeNs until_limit_ns{kDefaultUntilLimitNs};
+  // The whole run stops here without a verdict of its own (benchmarks cut a
+  // workload short); by default never.
+  sim::TimeNs max_time_ns{std::numeric_limits<sim::TimeNs>::max()};
   // service.* signals: the JBD 0x03 answer is polled this often, only when used.
   sim::TimeNs service_poll_period_ns{sim::kNsPerS};
   std::optional<std::uint64_t> seed;  // replaces the scenario's
@@ -57,6 +77,12 @@ struct RunOptions {
   // Asked after every check; true stops the run there with RunInterrupted
   // (e.g. Ctrl-C in Python). The session stays consistent at that instant.
   std::function<bool()> interrupted;
+  // What an interruption is: empty, RunInterrupted propagates out of
+  // ScenarioRunner::run (Python raises KeyboardInterrupt); otherwise the run
+  // ends there like a firmware fault (everything recorded stands, the trace
+  // ends with a note) and RunResult::interrupted holds this cause, e.g.
+  // "interrupted by SIGINT" (packsim run).
+  std::function<std::string()> interruption_cause;
   FirmwareExecution firmware;
   // Loads an image in this process (when it is not isolated or linked); by
   // default the linked-in reference firmware or the shared object's path.
@@ -110,11 +136,13 @@ class RunSession {
   std::optional<sim::TimeNs> run_until(const std::function<bool()>& condition, sim::TimeNs timeout);
 
   // A trace row at this instant (the end of a run gets one).
-  void sample_trace() { trace_.sample(now(), *sampler_); }
+  void sample_trace() { trace_.sample(now(), *sampler_, true); }
   // A line the trace ends with, saying why the run ended early.
   void note_end(const std::string& text) { trace_.set_end_note(text); }
   // Moves the trace out; the session is done with.
   TraceRecorder release_trace() { return std::move(trace_); }
+  // Moves the streamed CAN log out (null when it was not streamed).
+  std::unique_ptr<GrowingFile> release_can_log_file() { return std::move(can_log_file_); }
 
   // The verdicts now: each expectation as if the run ended at this instant
   // (the session may go on), then the step failures so far.
@@ -153,6 +181,7 @@ class RunSession {
   const scenario::Scenario& scenario_;
   const RunOptions& options_;
   TraceRecorder trace_;
+  std::unique_ptr<GrowingFile> can_log_file_;
   std::unique_ptr<hil::HilRig> rig_;
   std::unique_ptr<SignalSampler> sampler_;
   std::unique_ptr<sim::RealTimePacer> pacer_;

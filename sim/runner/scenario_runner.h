@@ -7,6 +7,7 @@
 // static context) one runner at a time per process; RunOptions::load_firmware
 // can give each run its own copy.
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -28,6 +29,16 @@ class ScenarioRunner {
   const scenario::Scenario& scenario() const { return scenario_; }
   // After run(): the sampled signals and the CAN bus as candump lines.
   const TraceRecorder& trace() const { return *trace_; }
+  // After run(), when RunOptions::trace_file streamed the trace: its last
+  // rows and end note, then its real name. Throws OutputError.
+  void commit_trace_file() { trace_->finish_file(); }
+  // The same for the CAN log (RunOptions::can_log_file); false when it was
+  // not streamed (can_log() holds it).
+  bool commit_can_log_file() {
+    if (!can_log_file_) return false;
+    can_log_file_->commit();
+    return true;
+  }
   const std::string& can_log() const { return can_log_; }
   // After run(): the bus as it was recorded (for numpy arrays) and the names
   // of its nodes (CanRecord::sender indexes them).
@@ -43,6 +54,7 @@ class ScenarioRunner {
   RunOptions options_;
   std::optional<TraceRecorder> trace_;
   std::string can_log_;
+  std::unique_ptr<GrowingFile> can_log_file_;
   std::vector<hil::CanRecord> can_records_;
   std::vector<std::string> can_node_names_;
   std::optional<models::Pack> pack_;

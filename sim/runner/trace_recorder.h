@@ -1,10 +1,19 @@
 #pragma once
 
 // The run's signals in columns, one row a sample: time plus each signal.
+// Rows are periodic (the trace period) or notable (a FET edge, a stimulus, a
+// state change, an expectation's verdict: every change that matters). For
+// long runs the rows can stream to a file as they are completed (stream_to)
+// while the memory keeps a bounded copy (set_memory_row_limit): when it is
+// full, every other periodic row is dropped, as if the period had doubled;
+// notable rows go only when they alone fill it.
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "sim/runner/growing_file.h"
 
 #include "sim/clock/virtual_clock.h"
 #include "sim/runner/signal_sampler.h"
@@ -20,8 +29,19 @@ class TraceRecorder {
   void record_cells(int series, int cells);
 
   // One row; a second sample at the same instant replaces the first (the
-  // later one sees what the instant's actions did).
-  void sample(sim::TimeNs t, const SignalSampler& sampler);
+  // later one sees what the instant's actions did) and is notable if either is.
+  void sample(sim::TimeNs t, const SignalSampler& sampler, bool notable = false);
+
+  // Every completed row is also written to `file` from now on (the header
+  // first); finish_file() writes the last row and the end note and commits.
+  void stream_to(std::unique_ptr<GrowingFile> file);
+  bool streams() const { return file_ != nullptr; }
+  // Throws OutputError (the file could not be written: full disk, ...).
+  void finish_file();
+  // Rows kept in memory at most (0: all). Rows thinned away stay in the file.
+  void set_memory_row_limit(std::size_t rows) { memory_row_limit_ = rows; }
+  // Rows dropped from memory so far (they are in the file when streaming).
+  std::size_t thinned_rows() const { return thinned_rows_; }
 
   const std::vector<scenario::SignalRef>& signals() const { return signals_; }
   std::size_t rows() const { return time_ns_.size(); }
@@ -43,6 +63,9 @@ class TraceRecorder {
   // states by name; an unknown value is empty. A run that ended early ends
   // with a comment line, "# <note>" (pandas: comment="#"; numpy skips it).
   std::string csv() const;
+  // The header line and one row as csv() writes them.
+  std::string csv_header() const;
+  std::string csv_row(std::size_t row) const;
 
   // Why the run ended before its timeline did (a firmware fault), or "".
   void set_end_note(std::string note) { end_note_ = std::move(note); }
@@ -50,8 +73,17 @@ class TraceRecorder {
 
  private:
   std::vector<scenario::SignalRef> signals_;
+  void write_completed_rows();
+  std::string end_note_line() const;
+  void thin();
+
   std::vector<sim::TimeNs> time_ns_;
   std::vector<std::vector<double>> columns_;
+  std::vector<bool> notable_;
+  std::unique_ptr<GrowingFile> file_;
+  std::size_t rows_in_file_{0};  // rows_in_file_ <= rows(): the last may still change
+  std::size_t memory_row_limit_{0};
+  std::size_t thinned_rows_{0};
   int series_{0};
   int cells_{0};
   std::vector<double> cell_v_;

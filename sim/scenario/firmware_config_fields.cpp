@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 #include "sim/scenario/name_suggestion.h"
@@ -275,6 +276,172 @@ void apply_config_overrides(std::span<const ConfigOverride> overrides, bms_confi
       config.*(field->unsigned_field) = static_cast<std::uint32_t>(entry.value);
     }
   }
+}
+
+const FirmwareConfigField* find_firmware_config_field_by_c_name(std::string_view c_name) {
+  for (const FirmwareConfigField& field : kFields) {
+    if (field.c_name == c_name) return &field;
+  }
+  return nullptr;
+}
+
+namespace {
+
+bool names(const bms_config_field_ref& ref) { return ref.name != nullptr; }
+
+std::string fmt_hex(std::int64_t value) {
+  constexpr std::string_view kDigits{"0123456789ABCDEF"};
+  if (value < 0) return std::to_string(value);
+  std::string digits;
+  auto rest{static_cast<std::uint64_t>(value)};
+  do {
+    digits.insert(digits.begin(), kDigits[rest % 16]);
+    rest /= 16;
+  } while (rest != 0);
+  return "0x" + digits;
+}
+
+// As a scenario names the field; an array element by its C name and index.
+std::string field_label(const bms_config_field_ref& ref) {
+  if (ref.index >= 0) return std::string{ref.name} + "[" + std::to_string(ref.index) + "]";
+  const FirmwareConfigField* field{find_firmware_config_field_by_c_name(ref.name)};
+  return field != nullptr ? std::string{field->name} : std::string{ref.name};
+}
+
+// A value of the field's C type (or of a sum of such fields) as a scenario writes it.
+std::string format_in_unit_of(const bms_config_field_ref& ref, std::int64_t value) {
+  const FirmwareConfigField* field{names(ref) && ref.index < 0 ? find_firmware_config_field_by_c_name(ref.name)
+                                                               : nullptr};
+  if (field == nullptr) return std::to_string(value);
+  switch (field->type) {
+    case ConfigFieldType::kQuantity:
+      return format_quantity(static_cast<double>(value) / field->scale, field->quantity);
+    case ConfigFieldType::kMask:
+      return fmt_hex(value);
+    case ConfigFieldType::kFlag:
+      return value != 0 ? "true" : "false";
+    case ConfigFieldType::kCount:
+    case ConfigFieldType::kText:
+      break;
+  }
+  return std::to_string(value);
+}
+
+struct Side {
+  bms_config_term term;
+  std::int64_t value{0};
+};
+
+
+// "a", "a + b", "a - b"
+std::string term_names(const bms_config_term& term) {
+  std::string text{field_label(term.field)};
+  if (names(term.adjust)) text += (term.adjust_sign < 0 ? " - " : " + ") + field_label(term.adjust);
+  return text;
+}
+
+const char* relation_words(bms_config_relation relation) {
+  switch (relation) {
+    case BMS_CONFIG_BELOW:
+      return "below";
+    case BMS_CONFIG_AT_MOST:
+      return "at most";
+    case BMS_CONFIG_ABOVE:
+      return "above";
+    case BMS_CONFIG_AT_LEAST:
+      return "at least";
+    case BMS_CONFIG_HAS_ALL_BITS:
+    case BMS_CONFIG_HAS_ANY_BIT:
+    case BMS_CONFIG_INCREASING:
+      break;
+  }
+  return "related to";
+}
+
+bms_config_relation mirrored(bms_config_relation relation) {
+  switch (relation) {
+    case BMS_CONFIG_BELOW:
+      return BMS_CONFIG_ABOVE;
+    case BMS_CONFIG_AT_MOST:
+      return BMS_CONFIG_AT_LEAST;
+    case BMS_CONFIG_ABOVE:
+      return BMS_CONFIG_BELOW;
+    case BMS_CONFIG_AT_LEAST:
+      return BMS_CONFIG_AT_MOST;
+    default:
+      return relation;
+  }
+}
+
+bool mentions(const bms_config_term& term, std::string_view c_name) {
+  return (names(term.field) && term.field.name == c_name) || (names(term.adjust) && term.adjust.name == c_name);
+}
+
+}  // namespace
+
+std::string describe_config_violation(const bms_config_violation& violation, const bms_config& config,
+                                      std::string_view blamed) {
+  Side value{violation.value_term, violation.value};
+  Side limit{violation.limit_term, violation.limit};
+  bms_config_relation relation{violation.relation};
+  // The blamed field's side first: "x must be above y" rather than "y must be below x".
+  if (!blamed.empty() && !mentions(value.term, blamed) && mentions(limit.term, blamed) && names(limit.term.field)) {
+    std::swap(value, limit);
+    relation = mirrored(relation);
+  }
+  const std::string rule{" (rule " + std::to_string(violation.rule) + " of the firmware's bms_config_check)"};
+  if (!names(value.term.field)) return "the firmware's configuration breaks rule" + rule;
+  const bms_config_field_ref& unit{value.term.field};
+  const bool blamed_is_adjust{names(value.term.adjust) && value.term.adjust.name == blamed &&
+                              value.term.field.name != blamed};
+  const bms_config_field_ref& subject{blamed_is_adjust ? value.term.adjust : value.term.field};
+
+  // One side's fields and values: "a (3.65 V)" or "a - b (3.65 V - 150 mV = 3.5 V)".
+  const auto described = [&config](const Side& side) {
+    const bms_config_field_ref& field{side.term.field};
+    if (!names(side.term.adjust)) return term_names(side.term) + " (" + format_in_unit_of(field, side.value) + ")";
+    return term_names(side.term) + " (" + format_in_unit_of(field, bms_config_field_value(&config, &field)) +
+           (side.term.adjust_sign < 0 ? " - " : " + ") +
+           format_in_unit_of(side.term.adjust, bms_config_field_value(&config, &side.term.adjust)) + " = " +
+           format_in_unit_of(field, side.value) + ")";
+  };
+
+  std::string text{"'" + field_label(subject) +
+                   "' = " + format_in_unit_of(subject, bms_config_field_value(&config, &subject))};
+  if (names(value.term.adjust)) text += ": " + described(value);
+  switch (relation) {
+    case BMS_CONFIG_HAS_ALL_BITS:
+      text += " must have bits " + format_in_unit_of(unit, limit.value) + " set";
+      break;
+    case BMS_CONFIG_HAS_ANY_BIT:
+      text += " must have at least one of bits " + format_in_unit_of(unit, limit.value) + " set";
+      break;
+    default:
+      text += std::string{" must be "} + relation_words(relation) + " " +
+              (names(limit.term.field) ? described(limit) : format_in_unit_of(unit, limit.value));
+      break;
+  }
+  return text + rule;
+}
+
+void check_config_rules(std::span<const ConfigOverride> overrides, const bms_config& config,
+                        const SourceLocation& otherwise) {
+  const bms_config_violation violation{bms_config_check(&config)};
+  if (violation.rule == 0) return;
+  // The override of the first field the rule relates, in the rule's order.
+  const std::array<const bms_config_field_ref*, 4> involved{&violation.value_term.field, &violation.value_term.adjust,
+                                                           &violation.limit_term.field, &violation.limit_term.adjust};
+  for (const bms_config_field_ref* ref : involved) {
+    if (!names(*ref)) continue;
+    const FirmwareConfigField* field{find_firmware_config_field_by_c_name(ref->name)};
+    if (field == nullptr) continue;
+    const auto given = std::find_if(overrides.rbegin(), overrides.rend(),
+                                    [field](const ConfigOverride& entry) { return entry.name == field->name; });
+    if (given != overrides.rend()) {
+      throw InputError(given->where, describe_config_violation(violation, config, ref->name));
+    }
+  }
+  throw InputError(otherwise, describe_config_violation(violation, config));
 }
 
 }  // namespace packsim::scenario

@@ -67,4 +67,25 @@ std::vector<ConfigOverride> read_config_overrides(const YamlObject& config);
 // Writes overrides into a configuration (the runner starts from the firmware's defaults).
 void apply_config_overrides(std::span<const ConfigOverride> overrides, bms_config& config);
 
+// The field of a C name (cell_overvoltage_mv -> cell_overvoltage); nullptr for
+// the OCV tables.
+const FirmwareConfigField* find_firmware_config_field_by_c_name(std::string_view c_name);
+
+// A broken rule of the firmware's bms_config_check (on `config`) in words,
+// from the point of view of the field `blamed` (a C name; empty: the rule's
+// first field): the field's value, the relation, the limit and what the limit
+// is made of, then the rule's number:
+//   'cell_overvoltage_hysteresis' = 3.7 V must be below cell_overvoltage (3.65 V) (rule 21 of ...)
+//   'cell_count' = 2 must be at least 3 (rule 1 of ...)
+// Fields are named as scenarios name them (the OCV tables by their C name).
+std::string describe_config_violation(const bms_config_violation& violation, const bms_config& config,
+                                      std::string_view blamed = {});
+
+// Runs the firmware's own consistency check on a configuration that the
+// overrides were applied to. A broken rule is an InputError at the override
+// of a field the rule relates (its value), saying what to change;
+// `otherwise` when no override is involved.
+void check_config_rules(std::span<const ConfigOverride> overrides, const bms_config& config,
+                        const SourceLocation& otherwise);
+
 }  // namespace packsim::scenario

@@ -1,10 +1,14 @@
 #include "sim/scenario/pack_reader.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string_view>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 #include "models/cell/cell_params.h"
 #include "sim/scenario/key_rules.h"
@@ -32,6 +36,89 @@ std::string resolve_file(const YamlObject& pack, const std::string& key, const s
     path.fail("'" + key + "': no " + std::string{what} + " at '" + resolved.string() + "'");
   }
   return resolved.string();
+}
+
+// What a parameter file is, by its top-level keys (the loaders' own key sets,
+// models/pack/pack_config_yaml.cpp, models/cell/cell_params_yaml.cpp and
+// scenario_loader.cpp), so a file of another kind is refused where it is
+// named rather than reported inside it as a pack with missing keys.
+enum class FileKind : std::uint8_t { kPack, kCell, kScenario, kUnknown };
+
+constexpr std::array<std::string_view, 4> kPackOnlyKeys{"cell", "topology", "interconnect", "initial"};
+constexpr std::array<std::string_view, 8> kCellOnlyKeys{"chemistry", "sources", "capacity_ah", "voltage",
+                                                        "ocv",       "impedance", "self_discharge", "aging"};
+constexpr std::array<std::string_view, 7> kScenarioOnlyKeys{"description", "pack", "environment", "firmware",
+                                                            "board",       "steps", "expect"};
+
+struct FileKindSeen {
+  FileKind kind{FileKind::kUnknown};
+  std::vector<std::string> telling_keys;  // the keys that say so, in the file's order
+};
+
+template <std::size_t N>
+std::vector<std::string> keys_among(const std::vector<std::string>& keys, const std::array<std::string_view, N>& set) {
+  std::vector<std::string> found;
+  for (const std::string& key : keys) {
+    if (std::find(set.begin(), set.end(), key) != set.end()) found.push_back(key);
+  }
+  return found;
+}
+
+FileKindSeen kind_of_file(const std::string& path, SourceFiles& files) {
+  std::vector<std::string> keys;
+  try {
+    keys = YamlObject::load_file(path, files).keys();
+  } catch (const InputError&) {
+    return {};  // not a mapping, or not YAML: its loader says so at its own line
+  }
+  if (auto pack = keys_among(keys, kPackOnlyKeys); !pack.empty()) return {FileKind::kPack, std::move(pack)};
+  if (auto cell = keys_among(keys, kCellOnlyKeys); !cell.empty()) return {FileKind::kCell, std::move(cell)};
+  if (auto scenario = keys_among(keys, kScenarioOnlyKeys); !scenario.empty()) {
+    return {FileKind::kScenario, std::move(scenario)};
+  }
+  return {};
+}
+
+std::string listed(const std::vector<std::string>& keys) {
+  std::string text;
+  for (std::size_t i = 0; i < keys.size() && i < 3; ++i) text += (i == 0 ? "" : ", ") + keys[i];
+  return text + (keys.size() > 3 ? ", ..." : "");
+}
+
+// `pack: file:` names a cell parameter file or a scenario: an error at that
+// line, from the scenario that names it.
+void refuse_other_kind_as_pack_file(const YamlObject& pack, const std::string& resolved, SourceFiles& files) {
+  const FileKindSeen seen{kind_of_file(resolved, files)};
+  const YamlScalar path{pack.scalar("file")};
+  const std::string named{"'file': the scenario " + pack.file() + " names '" + path.text() + "' as its pack file, "};
+  if (seen.kind == FileKind::kCell) {
+    path.fail(named + "but that is a cell parameter file (it has " + listed(seen.telling_keys) +
+              "), not a pack file; for a pack of those cells write them inline: pack: {cell: " + path.text() +
+              ", series: N, parallel: M, initial_soc: ..., initial_temp: ...}, or name a pack file (name, cell, "
+              "topology, ... as in models/params/packs/)");
+  }
+  if (seen.kind == FileKind::kScenario) {
+    path.fail(named + "but that is a scenario (it has " + listed(seen.telling_keys) +
+              "), not a pack file; name the pack file that scenario's own 'pack: file:' names (relative to this "
+              "scenario), or a pack file of models/params/packs/");
+  }
+}
+
+// An inline pack's `cell:` names a pack file or a scenario.
+void refuse_other_kind_as_cell_file(const YamlObject& pack, const std::string& resolved, SourceFiles& files) {
+  const FileKindSeen seen{kind_of_file(resolved, files)};
+  const YamlScalar path{pack.scalar("cell")};
+  const std::string named{"'cell': the scenario " + pack.file() + " names '" + path.text() +
+                          "' as its cell parameter file, "};
+  if (seen.kind == FileKind::kPack) {
+    path.fail(named + "but that is a pack file (it has " + listed(seen.telling_keys) +
+              "), not a cell parameter file; for that pack write pack: {file: " + path.text() +
+              "} instead of the inline fields");
+  }
+  if (seen.kind == FileKind::kScenario) {
+    path.fail(named + "but that is a scenario (it has " + listed(seen.telling_keys) +
+              "), not a cell parameter file (capacity_ah, ocv, impedance, ... as in models/params/)");
+  }
 }
 
 // The variation keys given, each overriding the base's.
@@ -153,9 +240,12 @@ PackSpec read_pack(const YamlObject& root, const std::string& scenario_dir, std:
   }
   pack.finish();
 
+  // A file of another kind is refused at the line naming it, before its own loader reads it.
   if (from_file) {
+    refuse_other_kind_as_pack_file(pack, spec.file, files);
     spec.config = models::load_pack_config(spec.file, files);
   } else {
+    refuse_other_kind_as_cell_file(pack, spec.config.cell_params_path, files);
     spec.config.cell = models::load_cell_params(spec.config.cell_params_path, files);
   }
   spec.config.initial_soc = soc.value_or(spec.config.initial_soc);

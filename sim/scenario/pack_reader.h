@@ -22,9 +22,12 @@ namespace packsim::scenario {
 //
 // Paths are relative to the scenario file. variation keys (capacity,
 // resistance, self_discharge: relative sigmas; initial_soc: absolute sigma)
-// override the file's one by one; pre_aging replaces the file's list. The
-// pack and cell files are loaded, so their own errors surface with their own
-// file:line:col. The variation seed comes from the scenario's seed.
+// override the file's one by one; pre_aging replaces the file's list. A file
+// of another kind (a cell parameter file or a scenario as `file`, a pack file
+// or a scenario as `cell`), told by its top-level keys, is an error at the
+// scenario's line naming it. The pack and cell files are loaded, so their own
+// errors surface with their own file:line:col. The variation seed comes from
+// the scenario's seed.
 // Pack and cell files are read through `files`.
 PackSpec read_pack(const YamlObject& root, const std::string& scenario_dir, std::uint64_t scenario_seed,
                    SourceFiles& files);

@@ -30,6 +30,7 @@
 #include <string_view>
 
 #include "common/yaml_reader.h"
+#include "models/pack/plant_limits.h"
 #include "sim/clock/virtual_clock.h"
 
 namespace packsim::scenario {
@@ -92,7 +93,7 @@ QuantityValue parse_quantity(const YamlScalar& scalar, std::size_t begin, std::s
 void check_range(const YamlScalar& scalar, const QuantityValue& value, NumberRange range, std::string_view what);
 
 // Seconds to nanoseconds of virtual time; refuses durations beyond kMaxDurationS.
-inline constexpr double kMaxDurationS{1.0e9};  // ~31 years: far beyond any run, far inside int64 ns
+inline constexpr double kMaxDurationS{models::kMaxSimulatedDurationS};
 sim::TimeNs to_time_ns(const YamlScalar& scalar, const QuantityValue& value, std::string_view what);
 
 // A whole number without a unit, decimal or 0x hexadecimal, within [min, max].

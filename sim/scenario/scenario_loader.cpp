@@ -20,9 +20,6 @@ namespace packsim::scenario {
 
 namespace {
 
-// The bq76952 measures at most this many series cells.
-constexpr int kAfeMaxSeries{16};
-
 std::string non_empty_text(const YamlObject& object, const std::string& key) {
   const YamlScalar text{object.scalar(key)};
   if (text.text().empty()) {
@@ -196,13 +193,27 @@ Scenario validate_scenario(const std::string& path) {
   return validate_scenario(path, files);
 }
 
+void check_pack_fits_afe(const models::PackConfig& pack, const SourceLocation& pack_where) {
+  if (pack.series > kAfeMaxSeries) {
+    throw InputError(pack_where, "the bq76952 measures at most " + std::to_string(kAfeMaxSeries) +
+                                     " series cells; this pack has " + std::to_string(pack.series));
+  }
+}
+
+void check_reference_config_for_pack(const bms_config& config, std::span<const ConfigOverride> overrides,
+                                     const models::PackConfig& pack, const SourceLocation& where,
+                                     const std::string& remedy) {
+  if (config.cell_count != static_cast<std::uint32_t>(pack.series)) {
+    throw InputError(where, "the reference firmware is configured for " + std::to_string(config.cell_count) +
+                                " cells but the pack has " + std::to_string(pack.series) + " in series" + remedy);
+  }
+  check_config_rules(overrides, config, where);
+}
+
 Scenario validate_scenario(const std::string& path, SourceFiles& files) {
   Scenario scenario{load_scenario(path, files)};
   const models::PackConfig& pack{scenario.pack.config};
-  if (pack.series > kAfeMaxSeries) {
-    throw InputError(scenario.pack.where, "the bq76952 measures at most " + std::to_string(kAfeMaxSeries) +
-                                              " series cells; this pack has " + std::to_string(pack.series));
-  }
+  check_pack_fits_afe(pack, scenario.pack.where);
   if (!scenario.firmware.image.is_reference()) {
     require_file(scenario.firmware.image.path, scenario.firmware.where, "firmware shared object");
   }
@@ -216,18 +227,14 @@ Scenario validate_scenario(const std::string& path, SourceFiles& files) {
   if (scenario.firmware.image.is_reference()) {
     bms_config config{*bms_config_default()};
     apply_config_overrides(scenario.firmware.config, config);
-    if (config.cell_count != static_cast<std::uint32_t>(pack.series)) {
-      const bool configured{!scenario.firmware.config.empty()};
-      throw InputError(configured ? scenario.firmware.where : scenario.pack.where,
-                       "the reference firmware is configured for " + std::to_string(config.cell_count) +
-                           " cells but the pack has " + std::to_string(pack.series) +
-                           " in series; set firmware: config: cell_count: " + std::to_string(pack.series));
-    }
-    if (const std::uint32_t rule = bms_config_check(&config); rule != 0) {
-      throw InputError(scenario.firmware.where,
-                       "the firmware configuration breaks rule " + std::to_string(rule) +
-                           " of bms_config_check (bms_under_test/firmware/bms_config.c); the firmware would refuse it");
-    }
+    // At the cell_count given, else at the pack (its count is the one to follow).
+    const auto& overrides{scenario.firmware.config};
+    const auto cell_count = std::find_if(overrides.rbegin(), overrides.rend(),
+                                         [](const ConfigOverride& entry) { return entry.name == "cell_count"; });
+    // A broken rule at the override that broke it, naming the fields, their values and the limit.
+    check_reference_config_for_pack(
+        config, overrides, pack, cell_count != overrides.rend() ? cell_count->where : scenario.pack.where,
+        "; set firmware: config: cell_count: " + std::to_string(pack.series));
   }
   return scenario;
 }

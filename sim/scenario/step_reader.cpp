@@ -7,6 +7,7 @@
 #include <set>
 #include <string_view>
 
+#include "models/pack/plant_limits.h"
 #include "sim/scenario/firmware_reader.h"
 #include "sim/scenario/key_rules.h"
 #include "sim/scenario/name_suggestion.h"
@@ -21,12 +22,13 @@ constexpr std::array<std::string_view, 14> kStepKinds{"discharge", "charge",  "r
                                                       "service",   "reflash", "firmware_fault", "label"};
 
 // Plausibility bounds: beyond these a value is a typo, not a test.
-const NumberRange kCurrentRange{0.0, 1.0e4, true, false};
-const NumberRange kCRateRange{0.0, 100.0, true, false};
-const NumberRange kPowerRange{0.0, 1.0e7, true, false};
-const NumberRange kVoltageRange{0.0, 2000.0, true, false};
-const NumberRange kCellVoltageRange{0.0, 5.0, true, false};
-const NumberRange kAmbientRange{NumberRange::closed(-60.0, 120.0)};
+// The plant's own limits (models/pack/plant_limits.h), as `packsim plant` has them.
+const NumberRange kCurrentRange{0.0, models::kMaxDriveCurrentA, true, false};
+const NumberRange kCRateRange{0.0, models::kMaxDriveCRate, true, false};
+const NumberRange kPowerRange{0.0, models::kMaxDrivePowerW, true, false};
+const NumberRange kVoltageRange{0.0, models::kMaxPackVoltageV, true, false};
+const NumberRange kCellVoltageRange{0.0, models::kMaxCellVoltageV, true, false};
+const NumberRange kAmbientRange{NumberRange::closed(models::kMinTemperatureC, models::kMaxTemperatureC)};
 
 std::vector<std::string_view> step_kind_names() {
   return {kStepKinds.begin(), kStepKinds.end() - 1};  // without "label"

@@ -36,12 +36,12 @@ void check_link_replaceable(const std::string& link_path) {
   const fs::file_status status{fs::symlink_status(link_path, error)};
   if (!fs::exists(status)) return;
   if (!fs::is_symlink(status)) {
-    throw PtyError{link_path + ": exists and is not a symlink; refusing to replace it"};
+    throw PtyLinkError{link_path + ": exists and is not a symlink; refusing to replace it"};
   }
   const std::string target{fs::read_symlink(link_path, error).string()};
   const bool dangling{!fs::exists(fs::status(link_path, error))};
   if (!dangling && target.rfind(kPtyDirectory, 0) != 0) {
-    throw PtyError{link_path + ": is a symlink to " + target + ", not to a pty; refusing to replace it"};
+    throw PtyLinkError{link_path + ": is a symlink to " + target + ", not to a pty; refusing to replace it"};
   }
 }
 
@@ -51,25 +51,50 @@ void make_link(const std::string& link_path, const std::string& target) {
   const fs::path directory{link.has_parent_path() ? link.parent_path() : fs::path{"."}};
   std::error_code error;
   if (!fs::is_directory(directory, error)) {
-    throw PtyError{link_path + ": the directory " + directory.string() + " does not exist"};
+    throw PtyLinkError{link_path + ": the directory " + directory.string() + " does not exist"};
   }
   check_link_replaceable(link_path);
   const std::string temporary{link_path + ".packsim-" + std::to_string(::getpid())};
   (void)::unlink(temporary.c_str());
   if (::symlink(target.c_str(), temporary.c_str()) != 0) {
-    throw PtyError{link_path + ": cannot create the link: " + errno_text()};
+    throw PtyLinkError{link_path + ": cannot create the link: " + errno_text()};
   }
   if (::rename(temporary.c_str(), link_path.c_str()) != 0) {
     const std::string reason{errno_text()};
     (void)::unlink(temporary.c_str());
-    throw PtyError{link_path + ": cannot create the link: " + reason};
+    throw PtyLinkError{link_path + ": cannot create the link: " + reason};
   }
+}
+
+// The link's directory resolved (., .., symlinks; the part that exists) and its own name.
+fs::path link_location(const fs::path& link) {
+  std::error_code error;
+  const fs::path directory{link.has_parent_path() ? link.parent_path() : fs::path{"."}};
+  fs::path resolved{fs::weakly_canonical(fs::absolute(directory, error), error)};
+  if (error) resolved = fs::absolute(directory, error).lexically_normal();
+  return resolved / link.filename();
+}
+
+// Where a symlink at `link` points, as a location; empty when it is not one.
+fs::path symlink_target_location(const fs::path& link) {
+  std::error_code error;
+  if (!fs::is_symlink(fs::symlink_status(link, error))) return {};
+  fs::path target{fs::read_symlink(link, error)};
+  if (error) return {};
+  if (target.is_relative()) target = link.parent_path() / target;
+  return link_location(target);
 }
 
 }  // namespace
 
+bool same_link_path(const std::string& a, const std::string& b) {
+  const fs::path first{link_location(a)};
+  const fs::path second{link_location(b)};
+  return first == second || symlink_target_location(a) == second || symlink_target_location(b) == first;
+}
+
 PtyPort::PtyPort(std::string link_path) : link_path_{std::move(link_path)} {
-  if (link_path_.empty()) throw PtyError{"pty: the link path is empty"};
+  if (link_path_.empty()) throw PtyLinkError{"pty: the link path is empty"};
   try {
     master_fd_ = ::posix_openpt(O_RDWR | O_NOCTTY);
     if (master_fd_ < 0) throw PtyError{"pty: posix_openpt: " + errno_text()};

@@ -8,11 +8,23 @@
 
 namespace packsim::transport {
 
-// A pty could not be set up: the message names the path and the reason.
+// A pty could not be set up or used: the message names the path and the reason.
 class PtyError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// The link path is the problem (something else is there, no such directory,
+// no permission to make it): the user's input, not the machine's.
+class PtyLinkError : public PtyError {
+ public:
+  using PtyError::PtyError;
+};
+
+// Whether two link paths name the same place, however spelled: `P`, `./P`,
+// `dir/../P`, a path through a symlinked directory, or a symlink at one path
+// pointing at the other. Two links of one run there would replace each other.
+bool same_link_path(const std::string& a, const std::string& b);
 
 // A pseudo-terminal that external tools open like a USB-serial adapter, at a
 // path the user chose (a symlink to the follower device, e.g. /dev/pts/7).
@@ -31,7 +43,7 @@ class PtyError : public std::runtime_error {
 // at our device. Not copyable or movable: it owns fds and the link.
 class PtyPort {
  public:
-  explicit PtyPort(std::string link_path);  // throws PtyError
+  explicit PtyPort(std::string link_path);  // throws PtyLinkError (the path), PtyError (the pty)
   PtyPort(const PtyPort&) = delete;
   PtyPort& operator=(const PtyPort&) = delete;
   ~PtyPort();

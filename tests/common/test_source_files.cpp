@@ -1,6 +1,7 @@
 // SourceFiles: the texts a scenario is built from, recorded from disk and
 // served again without the files (how a sweep's worker rebuilds a scenario).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -78,6 +79,34 @@ TEST(SourceFiles, AScenarioRebuiltFromItsTextsEqualsTheOneReadFromDisk) {
   EXPECT_EQ(rebuilt.pack.config.cell.capacity_ah, from_disk.pack.config.cell.capacity_ah);
   EXPECT_EQ(rebuilt.pack.config.cell.ocv.ocv_v.y, from_disk.pack.config.cell.ocv.ocv_v.y);
   EXPECT_EQ(rebuilt.steps.size(), from_disk.steps.size());
+}
+
+// A file over the limit is refused before it is read (a 50 MB scenario once
+// cost gigabytes of parser memory); a sparse file costs no disk here.
+TEST(SourceFiles, FileOverTheSizeLimitIsRefusedUnread) {
+  const fs::path dir{fs::temp_directory_path() / "packsim-source-files-limit"};
+  fs::create_directories(dir);
+  const fs::path big{dir / "big.yaml"};
+  std::ofstream{big} << "name: x\n";
+  fs::resize_file(big, kMaxSourceFileBytes + 1);
+  SourceFiles files{SourceFiles::disk()};
+  const std::string error{error_of(files, big.string())};
+  EXPECT_NE(error.find("file is larger than 4 MiB, the limit for an input file"), std::string::npos) << error;
+  fs::resize_file(big, kMaxSourceFileBytes);
+  EXPECT_EQ(files.read(big.string()).size(), kMaxSourceFileBytes);
+  fs::remove_all(dir);
+}
+
+TEST(SourceFiles, DevicesAndFifosAreNeverRead) {
+  SourceFiles files{SourceFiles::disk()};
+  EXPECT_NE(error_of(files, "/dev/zero").find("cannot open file"), std::string::npos);
+  const fs::path dir{fs::temp_directory_path() / "packsim-source-files-fifo"};
+  fs::create_directories(dir);
+  const fs::path fifo{dir / "pack.yaml"};
+  fs::remove(fifo);
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
+  EXPECT_NE(error_of(files, fifo.string()).find("cannot open file"), std::string::npos);
+  fs::remove_all(dir);
 }
 
 }  // namespace

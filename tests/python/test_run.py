@@ -67,16 +67,17 @@ def assert_same_as_cli(result, exit_code, cli_dir, python_out):
 
 def assert_trace_matches_csv(trace, csv_text):
     """Every trace.csv column equals its numpy array: numbers as %.6g (NaN empty),
-    states as text, time_s as t with the column's precision."""
+    states as text, time_s as t with the precision its row needs (ms, us or ns:
+    a streamed row is final when written)."""
     rows = list(csv.reader(io.StringIO(csv_text)))
     header, body = rows[0], rows[1:]
     assert header == ["time_s"] + trace.columns
     assert len(body) == trace.rows
     columns = list(zip(*body))
-    decimals = {len(text.split(".")[1]) for text in columns[0]}
-    assert len(decimals) == 1, "one time precision for the whole column"
-    places = decimals.pop()
-    assert list(columns[0]) == [f"{t:.{places}f}" for t in trace.t]
+    for text, t in zip(columns[0], trace.t):
+        ns = round(t * 1e9)
+        places = 3 if ns % 1_000_000 == 0 else 6 if ns % 1_000 == 0 else 9
+        assert text == f"{t:.{places}f}"
     for name, texts in zip(trace.columns, columns[1:]):
         values = trace[name]
         if values.dtype.kind == "U":
@@ -116,6 +117,18 @@ def test_run_with_a_firmware_file_equals_the_cli_with_that_firmware(
     assert_same_as_cli(result, exit_code, cli_dir, tmp_path / "python")
     # The reference firmware as a shared object is the built-in reference: the same run.
     assert result.trace_csv() == packsim.run(path).trace_csv()
+
+
+def test_trace_period_and_until_limit_equal_the_clis_options(packsim_binary, library_scenario, tmp_path):
+    path = library_scenario("deep_discharge")
+    exit_code, cli_dir = run_cli(packsim_binary, path, tmp_path / "cli", "--trace-period", "10s", "--until-limit", "20min")
+    result = packsim.run(path, out=tmp_path / "python", report=False, trace_period=10.0, until_limit=1200.0)
+    assert_same_as_cli(result, exit_code, cli_dir, tmp_path / "python")
+    assert result.trace.rows < packsim.run(path).trace.rows
+    with pytest.raises(ValueError, match="until_limit"):
+        packsim.run(path, until_limit=0.0)
+    with pytest.raises(ValueError, match="trace_period"):
+        packsim.run(path, trace_period=float("nan"))
 
 
 def test_trace_arrays_have_one_row_per_sample_and_one_column_per_cell(library_scenario):

@@ -9,6 +9,7 @@
 #include "bms_under_test/firmware/bms_config_image.h"
 #include "bms_under_test/firmware/bq76952_registers.h"
 #include "bms_under_test/firmware/fault_log.h"
+#include "tests/bms_under_test/firmware/config_rule_breaker.h"
 #include "tests/bms_under_test/firmware/firmware_bench.h"
 
 namespace packsim::firmware_test {
@@ -20,21 +21,81 @@ std::vector<std::uint8_t> image_of(const bms_config& config) {
   return image;
 }
 
-TEST(BmsConfig, TheDefaultsPassTheirOwnCheck) { EXPECT_EQ(bms_config_check(bms_config_default()), 0U); }
+TEST(BmsConfig, TheDefaultsPassTheirOwnCheck) { EXPECT_EQ(bms_config_check(bms_config_default()).rule, 0U); }
 
 TEST(BmsConfig, InconsistentValuesAreRefused) {
   bms_config config = *bms_config_default();
   config.cell_count = 17;
-  EXPECT_EQ(bms_config_check(&config), 1U);
+  EXPECT_EQ(bms_config_check(&config).rule, 2U);  // cell_count at most BMS_MAX_CELLS
   config = *bms_config_default();
   config.cell_overvoltage_hysteresis_mv = 0;
-  EXPECT_NE(bms_config_check(&config), 0U);
+  EXPECT_NE(bms_config_check(&config).rule, 0U);
   config = *bms_config_default();
   config.cell_undervoltage_mv = 3400;  // its recovery would sit above the over-voltage recovery
-  EXPECT_NE(bms_config_check(&config), 0U);
+  EXPECT_NE(bms_config_check(&config).rule, 0U);
   config = *bms_config_default();
   config.ocv_table_cell_mv[5] = config.ocv_table_cell_mv[4];  // not increasing
-  EXPECT_NE(bms_config_check(&config), 0U);
+  EXPECT_NE(bms_config_check(&config).rule, 0U);
+}
+
+TEST(BmsConfigRules, AViolationNamesTheFieldItsValueTheRelationAndTheLimit) {
+  bms_config config = *bms_config_default();
+  config.cell_overvoltage_hysteresis_mv = 3700;
+  const bms_config_violation violation{bms_config_check(&config)};
+  ASSERT_NE(violation.rule, 0U);
+  EXPECT_STREQ(violation.value_term.field.name, "cell_overvoltage_hysteresis_mv");
+  EXPECT_EQ(violation.value_term.adjust.name, nullptr);
+  EXPECT_EQ(violation.value, 3700);
+  EXPECT_EQ(violation.relation, BMS_CONFIG_BELOW);
+  EXPECT_STREQ(violation.limit_term.field.name, "cell_overvoltage_mv");
+  EXPECT_EQ(violation.limit, 3650);
+}
+
+TEST(BmsConfigRules, ASumOfFieldsIsReportedWithBothFieldsOnEachSide) {
+  bms_config config = *bms_config_default();
+  config.cell_undervoltage_mv = 3400;  // 3400 + 300 is not below 3650 - 150
+  const bms_config_violation violation{bms_config_check(&config)};
+  EXPECT_STREQ(violation.value_term.field.name, "cell_undervoltage_mv");
+  EXPECT_STREQ(violation.value_term.adjust.name, "cell_undervoltage_hysteresis_mv");
+  EXPECT_EQ(violation.value_term.adjust_sign, 1);
+  EXPECT_EQ(violation.value, 3700);
+  EXPECT_EQ(violation.relation, BMS_CONFIG_BELOW);
+  EXPECT_STREQ(violation.limit_term.field.name, "cell_overvoltage_mv");
+  EXPECT_STREQ(violation.limit_term.adjust.name, "cell_overvoltage_hysteresis_mv");
+  EXPECT_EQ(violation.limit_term.adjust_sign, -1);
+  EXPECT_EQ(violation.limit, 3500);
+}
+
+TEST(BmsConfigRules, ATableThatStopsIncreasingNamesTheElementAndTheOneBefore) {
+  bms_config config = *bms_config_default();
+  config.ocv_table_cell_mv[5] = config.ocv_table_cell_mv[4];
+  const bms_config_violation violation{bms_config_check(&config)};
+  EXPECT_STREQ(violation.value_term.field.name, "ocv_table_cell_mv");
+  EXPECT_EQ(violation.value_term.field.index, 5);
+  EXPECT_EQ(violation.relation, BMS_CONFIG_ABOVE);
+  EXPECT_STREQ(violation.limit_term.field.name, "ocv_table_cell_mv");
+  EXPECT_EQ(violation.limit_term.field.index, 4);
+  EXPECT_EQ(violation.value, violation.limit);
+}
+
+TEST(BmsConfigRules, EveryRuleBrokenAloneIsReportedAsItselfWithItsFieldsAndValues) {
+  ASSERT_GT(bms_config_rule_count(), 40U);
+  EXPECT_EQ(bms_config_rule_get(0), nullptr);
+  EXPECT_EQ(bms_config_rule_get(bms_config_rule_count() + 1), nullptr);
+  for (std::uint32_t number = 1; number <= bms_config_rule_count(); ++number) {
+    const bms_config_rule& rule{*bms_config_rule_get(number)};
+    ASSERT_NE(rule.value.field.name, nullptr) << "rule " << number;
+    const bms_config config{config_breaking(number)};
+    const bms_config_violation violation{bms_config_check(&config)};
+    EXPECT_EQ(violation.rule, number) << rule.value.field.name;
+    EXPECT_STREQ(violation.value_term.field.name, rule.value.field.name) << "rule " << number;
+    EXPECT_NE(violation.relation, BMS_CONFIG_INCREASING) << "rule " << number;
+    if (rule.relation != BMS_CONFIG_INCREASING) {
+      EXPECT_EQ(violation.relation, rule.relation) << "rule " << number;
+      EXPECT_EQ(violation.value, term_of(config, rule.value)) << "rule " << number;
+      EXPECT_EQ(violation.limit, term_of(config, rule.limit)) << "rule " << number;
+    }
+  }
 }
 
 TEST(BmsConfigImage, RoundTrips) {

@@ -1,7 +1,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
+#include <unistd.h>
 
 #include "common/input_error.h"
 #include "models/cell/cell_params.h"
@@ -174,6 +179,48 @@ TEST(CellParamsRefusals, EmptySourcesListIsRefused) {
 TEST(CellParamsRefusals, MissingFileIsAnInputError) {
   const std::string path = kTestDir + "no_such_cell.yaml";
   EXPECT_EQ(load_error(path), path + ": cannot open file");
+}
+
+// A copy of cell_minimal.yaml with `from` replaced by `to`, in a fresh temporary file.
+std::string minimal_cell_with(const std::string& from, const std::string& to, const std::string& name) {
+  std::ifstream in{kTestDir + "cell_minimal.yaml"};
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string yaml = text.str();
+  const std::size_t at = yaml.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  yaml.replace(at, from.size(), to);
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("packsim_cell_" + name + "_" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream{path} << yaml;
+  return path.string();
+}
+
+// `loss_per_sqrt_day: 1e308` took every cell's capacity to the 5 % floor in a
+// second and a discharge to SOC -3,900 %; each aging and leakage law now has a
+// physical limit, reported at the field with the value and the limit.
+TEST(CellParamsRefusals, AgingParametersBeyondPhysicalLimitsAreBadInputAtTheirLine) {
+  struct Case {
+    std::string from, to, name, expected;  // expected: after "path:"
+  };
+  const std::vector<Case> cases{
+      {"loss_per_sqrt_day: 0.0015", "loss_per_sqrt_day: 1e308", "calendar",
+       "28:33: 'loss_per_sqrt_day': 1e+308 is out of range; must be <= 0.1"},
+      {"fraction_per_day: 0.0005", "fraction_per_day: 0.5", "leak",
+       "26:36: 'fraction_per_day': 0.5 is out of range; must be <= 0.05"},
+      {"activation_energy_j_per_mol: 30000", "activation_energy_j_per_mol: 30000000", "impedance_ea",
+       "15:32: 'activation_energy_j_per_mol': 3e+07 is out of range; must be <= 200000"},
+      {"rate_per_excess_ah: 0.05", "rate_per_excess_ah: 5", "plating",
+       "31:143: 'rate_per_excess_ah': 5 is out of range; must be <= 1"},
+  };
+  for (const Case& c : cases) {
+    const std::string path = minimal_cell_with(c.from, c.to, c.name);
+    EXPECT_EQ(load_error(path), path + ":" + c.expected);
+    std::filesystem::remove(path);
+  }
+  // The shipped cells are well inside.
+  EXPECT_NO_THROW(load_cell_params(kParamsDir + "lfp_a123_26650.yaml"));
+  EXPECT_NO_THROW(load_cell_params(kParamsDir + "nmc_18650.yaml"));
 }
 
 }  // namespace

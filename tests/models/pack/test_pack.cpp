@@ -1,10 +1,15 @@
 // Pack assembly: parallel sharing, series strings, variation, faults, robustness.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <optional>
+#include <string>
 
 #include "models/pack/pack.h"
+#include "models/pack/state_guard.h"
 #include "tests/models/test_cells.h"
 
 namespace packsim::models {
@@ -19,6 +24,7 @@ using testing::uniform_spread;
 TEST(Pack, ParallelCellsShareCurrentInverselyToTheirResistance) {
   CellParams cell = linear_test_cell();
   cell.ocv.ocv_v = {{0.0, 1.0}, {3.3, 3.3}};  // flat: no OCV drift between the cells
+  cell.capacity_ah = 10.0;  // the 50 min at 3 A below leave the first cell well above empty
   const PackConfig config = pack_of(cell, 1, 2, 0.5);
   CellSpread spread = uniform_spread(config);
   spread.resistance_factor << 1.0, 3.0;
@@ -171,8 +177,17 @@ TEST(Pack, StaysFiniteAcrossShortsTemperaturesAndStatesOfCharge) {
         PackInputs inputs = load(0.0, temp_c);
         inputs.port = VoltageSource{0.0, 0.001};  // a hard short across the terminals too
         const int steps = dt_s < 1e-3 ? 2000 : 600;
-        for (int k = 0; k < steps; ++k) {
-          ASSERT_NO_THROW(pack.step(state, inputs, dt_s)) << temp_c << " C, SOC " << soc << ", dt " << dt_s;
+        // A hard short drains a cell past anything it survives; the state guard may
+        // stop that (SOC far below empty, a reversed cell), a non-finite state never.
+        try {
+          for (int k = 0; k < steps; ++k) {
+            pack.step(state, inputs, dt_s);
+          }
+        } catch (const PlantError& error) {
+          const std::string message = error.what();
+          EXPECT_EQ(message.find("non-finite"), std::string::npos)
+              << temp_c << " C, SOC " << soc << ", dt " << dt_s << ": " << message;
+          EXPECT_EQ(message.rfind("plant: impossible state at t = ", 0), 0u) << message;
         }
         EXPECT_TRUE(state.soc.allFinite() && state.temp_c.allFinite() && state.v_rc1_v.allFinite());
         EXPECT_TRUE(std::isfinite(state.terminal_voltage_v) && std::isfinite(state.pack_current_a));
@@ -276,6 +291,158 @@ TEST(Pack, HeavyLoadCurrentIsContinuousAcrossStepLengthChanges) {
     EXPECT_NEAR(state.pack_current_a, before, 0.01 * before) << "dt " << dt;
   }
   EXPECT_LT(state.capacity_loss(0), 1e-3);
+}
+
+}  // namespace
+}  // namespace packsim::models
+
+// The physical state guard (models/pack/state_guard.h): a step that leaves the
+// states a real pack can be in stops with a PlantError naming the cell, the
+// state, its value and the time, instead of carrying on to SOC -9,890 %.
+namespace packsim::models {
+namespace {
+
+// what() of the PlantError that stepping throws, or "" if none within max_steps.
+std::string step_until_stopped(const Pack& pack, PackState& state, const PackInputs& inputs, double dt_s,
+                               int max_steps) {
+  try {
+    for (int k = 0; k < max_steps; ++k) {
+      pack.step(state, inputs, dt_s);
+    }
+  } catch (const PlantError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+double time_in(const std::string& message) {
+  const std::size_t at = message.find("t = ");
+  return at == std::string::npos ? -1.0 : std::strtod(message.c_str() + at + 4, nullptr);
+}
+
+TEST(PackGuard, PackStepStopsWhenSocLeavesThePhysicalRange) {
+  // The linear cell's OCV stays positive well below SOC 0 (3.0 V + 1.0 V x SOC),
+  // so SOC is what goes first: cell 2 starts lowest and reaches -10 % after
+  // (0.05 + 0.10) x 2 Ah / 2 A = 540 s.
+  const PackConfig config = testing::pack_of(testing::linear_test_cell(), 2, 1, 0.5);
+  CellSpread spread = testing::uniform_spread(config);
+  spread.initial_soc << 0.5, 0.05;
+  const Pack pack(config, {}, spread);
+  PackState state = pack.initial_state();
+  const std::string below = step_until_stopped(pack, state, testing::load(2.0), 1.0, 2000);
+  EXPECT_EQ(below.rfind("plant: impossible state at t = ", 0), 0u) << below;
+  EXPECT_NE(below.find("cell 2 (series group 2, parallel position 1) SOC = -0.1"), std::string::npos) << below;
+  EXPECT_NE(below.find("below -10 %"), std::string::npos) << below;
+  EXPECT_NEAR(time_in(below), 541.0, 1.0) << below;  // the first whole step past -10 %
+  EXPECT_GE(state.soc(1), -0.1 - 2.0 * 2.0 / 7200.0);  // a step's worth beyond, not more
+
+  // Charging: cell 1 starts highest and passes 110 % after (1.1 - 0.95) x 2 Ah / 2 A = 540 s.
+  spread.initial_soc << 0.95, 0.5;
+  const Pack charged(config, {}, spread);
+  state = charged.initial_state();
+  const std::string above = step_until_stopped(charged, state, testing::load(-2.0), 1.0, 2000);
+  EXPECT_NE(above.find("cell 1 (series group 1, parallel position 1) SOC = 1.1"), std::string::npos) << above;
+  EXPECT_NE(above.find("above 110 %"), std::string::npos) << above;
+  EXPECT_NEAR(time_in(above), 541.0, 1.0) << above;
+}
+
+TEST(PackGuard, PackStepStopsOnACellVoltageOfTheWrongSign) {
+  // 400 A per cell through its 10 mOhm R0 is 4 V of drop on a 3.5 V cell.
+  const PackConfig config = testing::pack_of(testing::linear_test_cell(), 3, 2, 0.5);
+  const Pack pack(config, {}, testing::uniform_spread(config));
+  PackState state = pack.initial_state();
+  const std::string message = step_until_stopped(pack, state, testing::load(800.0), 1e-3, 10);
+  EXPECT_EQ(message.rfind("plant: impossible state at t = 0.001 s: series group 1 (cells 1..2) voltage = -", 0), 0u)
+      << message;
+  EXPECT_NE(message.find("wrong sign"), std::string::npos) << message;
+}
+
+TEST(PackGuard, PackStepStopsWhenACellHasNoCapacityLeft) {
+  const PackConfig config = testing::pack_of(testing::linear_test_cell(), 2, 2, 0.5);
+  const Pack pack(config, {}, testing::uniform_spread(config));
+  PackState state = pack.initial_state();
+  state.cycle_loss(3) = 1.25;  // the linear cell does not age: the loss stays where it is put
+  const std::string message = step_until_stopped(pack, state, PackInputs{}, 1.0, 1);
+  EXPECT_EQ(message,
+            "plant: impossible state at t = 1 s: cell 4 (series group 2, parallel position 2) capacity = -25 % of "
+            "nominal (capacity fade 125 %): no capacity left (SOC 0.5, current 0 A, temperature 25 degC)");
+}
+
+TEST(PackGuard, AgingRunawayIsStoppedAsANonFiniteStateNamingTheLoss) {
+  // loss_per_sqrt_day 1e308 squares to infinity on the first aging update; the
+  // loader refuses it (cell_params_yaml.cpp), a CellParams built in code does not.
+  CellParams cell = testing::linear_test_cell();
+  cell.aging.calendar.loss_per_sqrt_day = 1e308;
+  const PackConfig config = testing::pack_of(cell, 1, 1, 0.5);
+  const Pack pack(config, {}, testing::uniform_spread(config));
+  PackState state = pack.initial_state();
+  const std::string message = step_until_stopped(pack, state, PackInputs{}, 1.0, 5);
+  EXPECT_NE(message.find("non-finite state at t = 2 s: cell 1"), std::string::npos) << message;
+  EXPECT_NE(message.find("calendar capacity loss = inf"), std::string::npos) << message;
+}
+
+TEST(PackGuard, PassiveLoadNeverDeliversEnergy) {
+  const PackConfig config = testing::pack_of(testing::linear_test_cell(), 2, 1, 0.5);
+  const Pack pack(config, {}, testing::uniform_spread(config));
+  PackState state = pack.initial_state();
+  PackInputs resistor;
+  resistor.port = ResistiveLoad{1.0};
+  pack.step(state, resistor, 1.0);
+  // A resistor absorbs V I = I^2 R: current and terminal voltage share their sign.
+  EXPECT_GT(state.pack_current_a, 0.0);
+  EXPECT_FALSE(find_impossible_state(state, 1, TerminalLoad::kPassive).has_value());
+  // Current into the pack through a resistor, at a positive terminal voltage, is
+  // energy out of a passive load: impossible, whatever the cells say.
+  state.pack_current_a = -2.0;
+  const std::optional<std::string> verdict = find_impossible_state(state, 1, TerminalLoad::kPassive);
+  ASSERT_TRUE(verdict.has_value());
+  EXPECT_EQ(verdict->rfind("plant: impossible state at t = 1 s: a passive load delivered energy: pack current -2 A", 0),
+            0u)
+      << *verdict;
+  EXPECT_NE(verdict->find("a resistor only absorbs power"), std::string::npos) << *verdict;
+  // A charger or a source may push current in.
+  EXPECT_FALSE(find_impossible_state(state, 1, TerminalLoad::kActive).has_value());
+}
+
+TEST(PackGuard, DeadShortThroughAPassiveLoadStopsBeforeCurrentFlowsBackwards) {
+  // `Discharge through 1 mOhm` on the 16S demo pack drove the cells to SOC -12 %
+  // in five seconds, then current flowed backwards through the load for minutes.
+  PackConfig config = load_pack_config(std::string(PACKSIM_PARAMS_DIR) + "/packs/lfp_16s1p.yaml");
+  const Pack pack(config);
+  PackState state = pack.initial_state();
+  PackInputs inputs;
+  inputs.port = ResistiveLoad{1e-3};
+  double previous_time_s = 0.0;
+  std::string message;
+  try {
+    for (int k = 0; k < 3600; ++k) {
+      previous_time_s = state.time_s;
+      pack.step(state, inputs, 1.0);
+      ASSERT_GE(state.pack_current_a, 0.0) << "at t = " << state.time_s;
+    }
+  } catch (const PlantError& error) {
+    message = error.what();
+  }
+  EXPECT_EQ(message.rfind("plant: impossible state at t = ", 0), 0u) << message;
+  EXPECT_LT(previous_time_s, 10.0) << message;
+}
+
+TEST(PackGuard, LongSelfDischargeRestsEndPromptly) {
+  // Four rests of 21,900 h self-discharged the cells to SOC -123 % and then
+  // crawled through subnormal voltages. At the leakiest rate a cell file may
+  // have (5 %/day) SOC passes -10 % after 22 days; the rest is stepped 30 s at a
+  // time and stops there, well inside the test's time.
+  CellParams cell = testing::linear_test_cell();
+  cell.self_discharge = {0.05, 25.0, 0.0};
+  const PackConfig config = testing::pack_of(cell, 2, 1, 1.0);
+  const Pack pack(config, {}, testing::uniform_spread(config));
+  PackState state = pack.initial_state();
+  const auto started = std::chrono::steady_clock::now();
+  const std::string message = step_until_stopped(pack, state, PackInputs{}, 3600.0, 4 * 21900);
+  const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_NE(message.find("cell 1 (series group 1, parallel position 1) SOC = -0.1"), std::string::npos) << message;
+  EXPECT_NEAR(time_in(message) / 86400.0, 22.0, 0.01) << message;
+  EXPECT_LT(elapsed_s, 1.0);
 }
 
 }  // namespace

@@ -2,7 +2,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
+
+#include <unistd.h>
 
 #include "common/input_error.h"
 #include "models/pack/pack_config.h"
@@ -124,6 +129,47 @@ TEST(PackConfigRefusals, PreAgingEntryWithTwoKindsIsRefusedAtTheEntry) {
   } catch (const InputError& error) {
     EXPECT_EQ(std::string(error.what()), path + ":9:5: expected exactly one of 'storage' or 'cycles'");
   }
+}
+
+}  // namespace
+}  // namespace packsim::models
+
+namespace packsim::models {
+namespace {
+
+// pack_pre_aged.yaml with `from` replaced by `to` (and its cell path made
+// absolute), in a fresh temporary file.
+std::string pre_aged_pack_with(const std::string& from, const std::string& to, const std::string& name) {
+  std::ifstream in{std::string(PACKSIM_TEST_DATA_DIR) + "/params/pack_pre_aged.yaml"};
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string yaml = text.str();
+  for (const auto& [old_text, new_text] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"../../../models/params/lfp_a123_26650.yaml", std::string(PACKSIM_PARAMS_DIR) + "/lfp_a123_26650.yaml"},
+           {from, to}}) {
+    const std::size_t at = yaml.find(old_text);
+    EXPECT_NE(at, std::string::npos) << old_text;
+    yaml.replace(at, old_text.size(), new_text);
+  }
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("packsim_pack_" + name + "_" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream{path} << yaml;
+  return path.string();
+}
+
+// 1e12 days of storage faded every cell past 100 % of its capacity; the history
+// a pack file gives is now bounded by what a battery can have been through.
+TEST(PackConfigRefusals, PreAgingBeyondPhysicalLimitsIsBadInputAtItsLine) {
+  const std::string days = pre_aged_pack_with("days: 180", "days: 1e12", "days");
+  EXPECT_EQ(load_error(days), days + ":9:21: 'days': 1e+12 is out of range; must be <= 36525");
+  std::filesystem::remove(days);
+  const std::string cycles = pre_aged_pack_with("count: 200", "count: 1e9", "cycles");
+  EXPECT_EQ(load_error(cycles), cycles + ":10:21: 'count': 1e+09 is out of range; must be <= 100000");
+  std::filesystem::remove(cycles);
+  const std::string c_rate = pre_aged_pack_with("discharge_c_rate: 1", "discharge_c_rate: 1000", "c_rate");
+  EXPECT_EQ(load_error(c_rate), c_rate + ":10:44: 'discharge_c_rate': 1000 is out of range; must be <= 100");
+  std::filesystem::remove(c_rate);
 }
 
 }  // namespace

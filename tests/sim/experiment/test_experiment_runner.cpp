@@ -252,7 +252,12 @@ TEST(ExperimentRunner, InitialOverridesSetSocAndTemperature) {
 }
 
 TEST(ExperimentRunner, NonFinitePhysicsStopsTheRunNamingTheStepAndTheCell) {
-  const Outcome r{run({"Rest for 5 s", "Discharge at 1e200 A for 10 s"})};
+  // Beyond the parser's drive limit, so built by hand: run_experiment takes any step.
+  std::vector<ExperimentStep> steps{parse_experiment_step("Rest for 5 s", "--step 1"),
+                                    parse_experiment_step("Discharge at 1 A for 10 s", "--step 2")};
+  steps[1].drive_value = 1e200;
+  std::ostringstream csv;
+  const Outcome r{run_experiment(models::load_pack_config(kPackPath), steps, {}, &csv), csv.str()};
   EXPECT_FALSE(r.result.completed);
   EXPECT_EQ(r.result.failed_step, 2);
   EXPECT_NE(r.result.error.find("step 2 (Discharge at 1e+200 A for 10 s)"), std::string::npos) << r.result.error;
@@ -271,6 +276,47 @@ TEST(ExperimentRunner, AStepThatNeverMeetsItsConditionStopsAtTheTimeLimit) {
   EXPECT_EQ(r.result.steps[0].end, StepEnd::kTimeLimit);
   EXPECT_EQ(r.result.steps[0].duration_s, 60.0);
   EXPECT_NE(r.result.error.find("step time limit"), std::string::npos) << r.result.error;
+}
+
+// "--initial-soc 0" then an hour at 1C went on to SOC -100 % and cells at -1 V
+// and said it completed. The guard stops it at the first impossible state.
+TEST(ExperimentRunner, DischargeFromEmptyStopsAtTheFirstImpossibleStateNamingCellStateAndTime) {
+  ExperimentOptions options{};
+  options.initial_soc = 0.0;
+  const Outcome r{run({"Discharge at 1C for 1 hour"}, options)};
+  ASSERT_FALSE(r.result.completed);
+  EXPECT_EQ(r.result.failed_step, 1);
+  const std::string& error{r.result.error};
+  EXPECT_EQ(error.rfind("step 1 (Discharge at 1C for 1 h): plant: impossible state at t = ", 0), 0u) << error;
+  EXPECT_NE(error.find("cell "), std::string::npos) << error;
+  EXPECT_TRUE(error.find(" voltage = -") != std::string::npos || error.find(" SOC = -") != std::string::npos)
+      << error;
+  // Stopped near the first tenth of the hour (10 % below empty at 1C): no cell got far below empty.
+  const double stopped_s{std::strtod(error.c_str() + error.find("t = ") + 4, nullptr)};
+  EXPECT_GT(stopped_s, 0.0);
+  EXPECT_LT(stopped_s, 400.0);
+  for (const Row& row : parse_csv(r.csv)) {
+    for (int i = 0; i < 16; ++i) EXPECT_GE(row.values[kFirstCellColumn + 16 + i], -0.1) << row.time;
+  }
+}
+
+// Steps whose durations (or time limits) add up beyond the clock's range are refused.
+TEST(ExperimentRunner, StepsAddingUpBeyondTheClockRangeAreRejected) {
+  std::vector<std::string> steps(10, "Rest for 100000000 s");
+  EXPECT_EQ(longest_experiment_s({parse_experiment_step("Rest for 1 h", "x"),
+                                  parse_experiment_step("Discharge at 1C until 2.5 V", "x")},
+                                 ExperimentOptions{}),
+            3600.0 + 240.0 * 3600.0);
+  ExperimentOptions options{};
+  options.check_period_s = 3600.0;
+  std::vector<ExperimentStep> parsed;
+  for (const std::string& text : steps) parsed.push_back(parse_experiment_step(text, "x"));
+  EXPECT_EQ(longest_experiment_s(parsed, options), 1e9);
+  parsed.push_back(parse_experiment_step("Rest for 1 s", "x"));
+  std::ostringstream csv;
+  EXPECT_THROW(run_experiment(models::load_pack_config(kPackPath), parsed, options, &csv), std::invalid_argument);
+  options.check_period_s = 2e8;
+  EXPECT_THROW(run({"Rest for 1 s"}, options), std::invalid_argument);
 }
 
 TEST(ExperimentRunner, OptionsOutOfRangeAreRejected) {

@@ -262,6 +262,46 @@ TEST(ExperimentStep, EachMistakeIsReportedAtItsColumn) {
   }
 }
 
+// The drive limits `packsim run`'s scenario steps have (models/pack/plant_limits.h):
+// beyond them a step is bad input pointing at its number, at them it parses.
+TEST(ExperimentStep, DrivesHoldsAndDurationsBeyondTheScenarioLimitsAreBadInputAtTheNumber) {
+  struct Case {
+    std::string text;
+    int column;
+    std::string message_part;
+  };
+  const std::vector<Case> cases{
+      {"Discharge at 1000C until 2.5 V", 14, "C-rate 1000C is beyond the limit of 100C"},
+      {"Charge at C/0.001 until 3.6 V", 13, "C-rate C/0.001 (1000C) is beyond the limit of 100C"},
+      {"Discharge at 20000 A for 1 s", 14, "current 20000 A is beyond the limit of 10000 A"},
+      {"Discharge at 20000000 mA for 1 s", 14, "current 20000 A is beyond the limit of 10000 A"},
+      {"Discharge at 20000 kW for 1 s", 14, "power 2e+07 W is beyond the limit of 1e+07 W"},
+      {"Hold at 6 V until C/20", 9, "hold voltage 6 V is beyond the limit of 5 V"},
+      {"Rest for 1e9 s", 10, "duration of 1e+09 s is beyond the longest step the clock allows (1e+08 s"},
+      {"Discharge at 1C for 1200 days", 21, "beyond the longest step the clock allows"},
+  };
+  for (const Case& c : cases) {
+    try {
+      parse_experiment_step(c.text, "--step 3");
+      ADD_FAILURE() << "no error for: " << c.text;
+    } catch (const InputError& error) {
+      const std::string prefix = "--step 3:1:" + std::to_string(c.column) + ": ";
+      const std::string what = error.what();
+      EXPECT_EQ(what.substr(0, prefix.size()), prefix) << c.text << "\n  got: " << what;
+      EXPECT_NE(what.find(c.message_part), std::string::npos) << c.text << "\n  got: " << what;
+    }
+  }
+  // The limits themselves are inside.
+  EXPECT_EQ(parse("Discharge at 100C for 1 s").drive_value, 100.0);
+  EXPECT_EQ(parse("Discharge at C/0.01 for 1 s").drive_value, 100.0);
+  EXPECT_EQ(parse("Discharge at 10000 A for 1 s").drive_value, 1e4);
+  EXPECT_EQ(parse("Discharge at 10000 kW for 1 s").drive_value, 1e7);
+  EXPECT_EQ(parse("Hold at 5 V until C/20").drive_value, 5.0);
+  EXPECT_EQ(parse("Rest for 100000000 s").duration_s, kMaxStepDurationS);
+  // A resistance has no upper limit: a dead short (1 mOhm) is a test, not a typo.
+  EXPECT_EQ(parse("Discharge through 1 mOhm for 1 s").drive_value, 1e-3);
+}
+
 TEST(ExperimentStep, DescribeGivesANormalizedLine) {
   EXPECT_EQ(describe(parse("discharge  at 500 mA for 90 min or until 2.5 v")),
             "Discharge at 0.5 A for 90 min or until 2.5 V");

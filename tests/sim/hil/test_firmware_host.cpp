@@ -224,6 +224,28 @@ TEST(FirmwareHostLog, LinesKeepTheirVirtualTime) {
   EXPECT_NE(b.host.log_text().find("2.000000 s] state startup -> normal"), std::string::npos);
 }
 
+// A firmware that logs 16 KiB a tick once grew packsim to a gigabyte: the log
+// keeps a bounded window of lines and bytes, cuts long lines, and counts
+// what it dropped.
+TEST(FirmwareHostLog, AFloodingFirmwareCostsABoundedWindowAndTheDropsAreCounted) {
+  sim::VirtualClock clock;
+  CanBus bus{clock};
+  FirmwareHost host{clock, bus,
+                    FirmwareHost::Options{.log_capacity = 1000, .log_capacity_bytes = 64 * 1024, .log_line_max_bytes = 1024}};
+  const bms_hal& hal{host.hal()};
+  const std::string flood(16 * 1024, 'x');
+  for (int tick = 0; tick < 10'000; ++tick) hal.log(hal.host, flood.c_str());
+  std::size_t bytes{0};
+  for (const HostLogLine& line : host.log_lines()) bytes += line.text.size();
+  EXPECT_LE(bytes, 64U * 1024U);
+  EXPECT_EQ(host.log_lines().back().text, std::string(1024, 'x') + " [cut]");
+  EXPECT_EQ(host.log_cut(), 10'000U);
+  EXPECT_EQ(host.log_dropped() + host.log_lines().size(), 10'000U);
+  for (int line = 0; line < 5000; ++line) hal.log(hal.host, "short");
+  EXPECT_EQ(host.log_lines().size(), 1000U) << "the line window";
+  EXPECT_NE(host.log_text(2000).find("earlier lines dropped"), std::string::npos);
+}
+
 // ---- The firmware's tick on the scheduler ----
 
 struct FakeFirmwareCalls {

@@ -581,10 +581,10 @@ TEST_F(HilLockoutTest, WakingFromSleepKeepsTheFetsClosed) {
   boot_to_normal();
   ASSERT_TRUE(rig().run_until([&] { return rig().afe().power_mode() == afe::PowerMode::kSleep; }, 15 * kNsPerS));
   rig().set_load(models::CcCvCharger{0.05 * kOneC, kCellsInSeries * 3.6});
-  const std::size_t edges_before{rig().monitor().fet_edges().size()};
+  const std::uint64_t edges_before{rig().monitor().fet_edge_count()};
   ASSERT_TRUE(rig().run_until([&] { return rig().afe().power_mode() == afe::PowerMode::kNormal; }, 10 * kNsPerS));
   rig().run_for(kNsPerS);
-  EXPECT_EQ(rig().monitor().fet_edges().size(), edges_before) << "the FETs switched while waking";
+  EXPECT_EQ(rig().monitor().fet_edge_count(), edges_before) << "the FETs switched while waking";
 }
 
 TEST_F(HilLockoutTest, EepromConfigOverrideMovesTheUndervoltageThreshold) {

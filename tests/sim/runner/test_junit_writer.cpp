@@ -38,5 +38,26 @@ TEST(JunitWriter, OneTestsuitePerScenarioOneTestcasePerExpectation) {
   EXPECT_EQ(xml.find("\"low\""), std::string::npos) << "an unescaped quote inside an attribute";
 }
 
+// A run that could not go on, or was interrupted, is an <error>: CI must not
+// read it as the firmware failing a test, nor as a pass.
+TEST(JunitWriter, StoppedAndInterruptedRunsAreErrorsNotFailures) {
+  RunResult stopped;
+  stopped.scenario_name = "stopped";
+  stopped.error = "cell 3 SOC -0.42 at t=12.0 s";
+  stopped.expectations = {{"held so far", "never: x", true, "", {}}};
+  RunResult interrupted;
+  interrupted.scenario_name = "interrupted";
+  interrupted.interrupted = "interrupted by SIGINT at t=3.000 s";
+  const std::string xml{junit_xml({stopped, interrupted})};
+  EXPECT_EQ(count(xml, "<failure "), 0U) << xml;
+  EXPECT_EQ(count(xml, "<error "), 2U) << xml;
+  EXPECT_NE(xml.find("<testsuites name=\"packsim\" tests=\"3\" failures=\"0\" errors=\"2\">"), std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<error type=\"run stopped\" message=\"the run stopped: cell 3 SOC -0.42"), std::string::npos);
+  EXPECT_NE(xml.find("<error type=\"interrupted\" message=\"interrupted by SIGINT at t=3.000 s\""), std::string::npos);
+  EXPECT_FALSE(stopped.passed());
+  EXPECT_FALSE(interrupted.passed());
+}
+
 }  // namespace
 }  // namespace packsim::runner

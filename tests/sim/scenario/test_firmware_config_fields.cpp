@@ -7,6 +7,7 @@
 
 #include "bms_under_test/firmware/bms_config.h"
 #include "sim/scenario/firmware_config_fields.h"
+#include "tests/bms_under_test/firmware/config_rule_breaker.h"
 #include "tests/sim/scenario/scenario_test_support.h"
 
 namespace packsim::scenario::testing {
@@ -28,9 +29,14 @@ class FirmwareConfigOverrides : public ::testing::Test {
 
 TEST(FirmwareConfigTable, CoversEveryFieldOfBmsConfigH) {
   const std::string header{read_text(kRepoDir + "/bms_under_test/firmware/bms_config.h")};
+  // The struct's body only (the header also declares the rule table's types).
+  const std::size_t begin{header.find("typedef struct bms_config {")};
+  const std::size_t end{header.find("} bms_config;", begin)};
+  ASSERT_NE(begin, std::string::npos);
+  ASSERT_NE(end, std::string::npos);
   const std::regex field{R"(^\s*(?:u?int32_t|char)\s+(\w+)\s*(\[[^\]]*\])?\s*;)"};
   int fields{0};
-  std::istringstream lines{header};
+  std::istringstream lines{header.substr(begin, end - begin)};
   for (std::string line; std::getline(lines, line);) {
     std::smatch match;
     if (!std::regex_search(line, match, field)) continue;
@@ -125,6 +131,98 @@ TEST_F(FirmwareConfigOverrides, NegativeValueOfAnUnsignedField) {
 TEST_F(FirmwareConfigOverrides, NameLongerThanTheFieldIsRefused) {
   EXPECT_EQ(error("  inverter_manufacturer_name: TOOLONGNAME\n"),
             path_ + ":2:31: 'inverter_manufacturer_name': expected 1 to 8 characters");
+}
+
+// ---- The firmware's consistency rules, explained ----
+
+// The label a message uses for a field of a rule: the scenario's name, or an OCV table element's C name.
+std::string label_of(const bms_config_field_ref& field) {
+  if (field.index >= 0) return std::string{field.name} + "[" + std::to_string(field.index) + "]";
+  const FirmwareConfigField* entry{find_firmware_config_field_by_c_name(field.name)};
+  return entry != nullptr ? std::string{entry->name} : std::string{};
+}
+
+TEST(FirmwareConfigRules, EveryBrokenRuleIsExplainedFromEachOfItsFieldsWithTheirValuesAndTheLimit) {
+  for (std::uint32_t number = 1; number <= bms_config_rule_count(); ++number) {
+    const bms_config config{firmware_test::config_breaking(number)};
+    const bms_config_violation violation{bms_config_check(&config)};
+    ASSERT_EQ(violation.rule, number);
+    for (const bms_config_field_ref* field : {&violation.value_term.field, &violation.value_term.adjust,
+                                              &violation.limit_term.field, &violation.limit_term.adjust}) {
+      if (field->name == nullptr) continue;
+      // A table against itself (element i above element i - 1) is told from element i.
+      const bool same_as_value{field != &violation.value_term.field &&
+                               std::string{field->name} == violation.value_term.field.name};
+      const std::string label{label_of(same_as_value ? violation.value_term.field : *field)};
+      ASSERT_FALSE(label.empty()) << field->name << " (rule " << number << ") is not a field scenarios know";
+      const std::string message{describe_config_violation(violation, config, field->name)};
+      // Starts with the field and its value, says what it must be, and ends with the rule.
+      EXPECT_EQ(message.rfind("'" + label + "' = ", 0), 0U) << message;
+      EXPECT_NE(message.find(" must "), std::string::npos) << message;
+      EXPECT_NE(message.find("(rule " + std::to_string(number) + " of"), std::string::npos) << message;
+    }
+  }
+}
+
+TEST(FirmwareConfigRules, AFieldAboveItsLimitFieldIsNamedWithBothValuesInTheirUnits) {
+  bms_config config{*bms_config_default()};
+  config.cell_overvoltage_hysteresis_mv = 3700;
+  const bms_config_violation violation{bms_config_check(&config)};
+  EXPECT_EQ(describe_config_violation(violation, config, "cell_overvoltage_hysteresis_mv"),
+            "'cell_overvoltage_hysteresis' = 3.7 V must be below cell_overvoltage (3.65 V) (rule " +
+                std::to_string(violation.rule) + " of the firmware's bms_config_check)");
+  // Seen from the other field, the relation turns around.
+  EXPECT_EQ(describe_config_violation(violation, config, "cell_overvoltage_mv"),
+            "'cell_overvoltage' = 3.65 V must be above cell_overvoltage_hysteresis (3.7 V) (rule " +
+                std::to_string(violation.rule) + " of the firmware's bms_config_check)");
+}
+
+TEST(FirmwareConfigRules, ASumOfFieldsShowsEachValueAndTheTotal) {
+  bms_config config{*bms_config_default()};
+  config.cell_undervoltage_mv = 3400;
+  const bms_config_violation violation{bms_config_check(&config)};
+  EXPECT_EQ(describe_config_violation(violation, config, "cell_undervoltage_mv"),
+            "'cell_undervoltage' = 3.4 V: cell_undervoltage + cell_undervoltage_hysteresis (3.4 V + 0.3 V = 3.7 V) "
+            "must be below cell_overvoltage - cell_overvoltage_hysteresis (3.65 V - 0.15 V = 3.5 V) (rule " +
+                std::to_string(violation.rule) + " of the firmware's bms_config_check)");
+}
+
+TEST(FirmwareConfigRules, ConstantsAndMasksAreShownInTheFieldsTerms) {
+  bms_config config{*bms_config_default()};
+  config.cell_count = 2;
+  EXPECT_EQ(describe_config_violation(bms_config_check(&config), config),
+            "'cell_count' = 2 must be at least 3 (rule 1 of the firmware's bms_config_check)");
+  config = *bms_config_default();
+  config.afe_fet_options = 0x3;
+  const bms_config_violation violation{bms_config_check(&config)};
+  EXPECT_EQ(describe_config_violation(violation, config),
+            "'afe_fet_options' = 0x3 must have bits 0xC set (rule " + std::to_string(violation.rule) +
+                " of the firmware's bms_config_check)");
+}
+
+TEST_F(FirmwareConfigOverrides, ABrokenRuleIsReportedAtTheValueOfTheOverrideThatBrokeIt) {
+  const std::vector<ConfigOverride> overrides{read("  cell_overvoltage_delay: 2 s\n"
+                                                   "  cell_overvoltage_hysteresis: 3.7 V\n")};
+  bms_config config{*bms_config_default()};
+  apply_config_overrides(overrides, config);
+  const std::string message{error_of([&] { check_config_rules(overrides, config, {"elsewhere", 1, 1}); })};
+  EXPECT_EQ(message.rfind(path_ + ":3:32: 'cell_overvoltage_hysteresis' = 3.7 V must be below cell_overvoltage "
+                                  "(3.65 V)",
+                          0),
+            0U)
+      << message;
+}
+
+TEST_F(FirmwareConfigOverrides, ALimitFieldThatWasOverriddenIsBlamedWhenTheRuleFieldWasNot) {
+  const std::vector<ConfigOverride> overrides{read("  cell_overvoltage: 100 mV\n")};
+  bms_config config{*bms_config_default()};
+  apply_config_overrides(overrides, config);
+  const std::string message{error_of([&] { check_config_rules(overrides, config, {"elsewhere", 1, 1}); })};
+  EXPECT_EQ(message.rfind(path_ + ":2:21: 'cell_overvoltage' = 0.1 V must be above", 0), 0U) << message;
+}
+
+TEST(FirmwareConfigRules, AValidConfigurationPasses) {
+  EXPECT_EQ(error_of([] { check_config_rules({}, *bms_config_default(), {"x", 1, 1}); }), "(no error)");
 }
 
 }  // namespace

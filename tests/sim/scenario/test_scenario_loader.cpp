@@ -438,16 +438,73 @@ TEST_F(ScenarioVariants, ValidateRefusesAPackTooLongForTheAfe) {
   EXPECT_EQ(validate_error(text), path_ + ":5:3: the bq76952 measures at most 16 series cells; this pack has 96");
 }
 
-TEST_F(ScenarioVariants, ValidateRefusesAFirmwareCellCountThatIsNotThePacks) {
+TEST_F(ScenarioVariants, ValidateRefusesAFirmwareCellCountThatIsNotThePacksAtTheCellCount) {
   EXPECT_EQ(validate_error(base() + "firmware:\n  config: {cell_count: 15}\n"),
-            path_ + ":9:3: the reference firmware is configured for 15 cells but the pack has 16 in series; set "
+            path_ + ":9:24: the reference firmware is configured for 15 cells but the pack has 16 in series; set "
                     "firmware: config: cell_count: 16");
 }
 
-TEST_F(ScenarioVariants, ValidateRunsTheFirmwaresOwnConfigurationCheck) {
+TEST_F(ScenarioVariants, ABrokenConfigRuleIsReportedAtTheOverridesLineNamingTheFieldsValuesAndLimit) {
+  EXPECT_EQ(validate_error(base() + "firmware:\n  config:\n    cell_overvoltage_delay: 2 s\n"
+                                    "    cell_overvoltage_hysteresis: 3.7 V\n"),
+            path_ + ":11:34: 'cell_overvoltage_hysteresis' = 3.7 V must be below cell_overvoltage (3.65 V) "
+                    "(rule 21 of the firmware's bms_config_check)");
+}
+
+TEST_F(ScenarioVariants, ABrokenConfigRuleOverSumsNamesEveryFieldAndValue) {
   EXPECT_EQ(validate_error(base() + "firmware:\n  config: {cell_undervoltage: 3.6 V}\n"),
-            path_ + ":9:3: the firmware configuration breaks rule 12 of bms_config_check "
-                    "(bms_under_test/firmware/bms_config.c); the firmware would refuse it");
+            path_ + ":9:31: 'cell_undervoltage' = 3.6 V: cell_undervoltage + cell_undervoltage_hysteresis "
+                    "(3.6 V + 0.3 V = 3.9 V) must be below cell_overvoltage - cell_overvoltage_hysteresis "
+                    "(3.65 V - 0.15 V = 3.5 V) (rule 23 of the firmware's bms_config_check)");
+}
+
+// ---- A file of another kind where a pack or cell file belongs ----
+
+TEST_F(ScenarioVariants, ACellParameterFileAsThePackFileIsRefusedAtThePackFileLineNamingTheScenario) {
+  const std::string cell_file{kRepoDir + "/models/params/lfp_a123_26650.yaml"};
+  std::string text{base()};
+  text.replace(text.find(kPackFile), kPackFile.size(), cell_file);
+  const std::string message{load_error(text)};
+  EXPECT_EQ(message.rfind(path_ + ":5:9: 'file': the scenario " + path_ + " names '" + cell_file +
+                              "' as its pack file, but that is a cell parameter file (it has chemistry, sources, "
+                              "capacity_ah, ...), not a pack file; ",
+                          0),
+            0U)
+      << message;
+  EXPECT_NE(message.find("pack: {cell: " + cell_file), std::string::npos) << message;
+}
+
+TEST_F(ScenarioVariants, AScenarioAsThePackFileIsRefusedAtThePackFileLineNamingTheScenario) {
+  dir_.write("other.yaml", base());
+  std::string text{base()};
+  text.replace(text.find(kPackFile), kPackFile.size(), "other.yaml");
+  const std::string message{load_error(text)};
+  EXPECT_EQ(message.rfind(path_ + ":5:9: 'file': the scenario " + path_ +
+                              " names 'other.yaml' as its pack file, but that is a scenario (it has description, "
+                              "pack, steps), not a pack file; ",
+                          0),
+            0U)
+      << message;
+}
+
+TEST_F(ScenarioVariants, APackFileAsAnInlinePacksCellFileIsRefusedAtTheCellLine) {
+  const std::string message{load_error("name: t\ndescription: d\nseed: 7\npack:\n  cell: " + kPackFile +
+                                       "\n  series: 4\n  initial_soc: 50 %\n  initial_temp: 15 degC\n"
+                                       "steps:\n  - rest: 1 h\n")};
+  EXPECT_EQ(message.rfind(path_ + ":5:9: 'cell': the scenario " + path_ + " names '" + kPackFile +
+                              "' as its cell parameter file, but that is a pack file (it has cell, topology, "
+                              "interconnect, ...), not a cell parameter file; for that pack write pack: {file: " +
+                              kPackFile + "}",
+                          0),
+            0U)
+      << message;
+}
+
+TEST_F(ScenarioVariants, APackFileThatIsAPackFileStillReportsItsOwnErrorsInsideIt) {
+  const std::string broken{dir_.write("broken_pack.yaml", "name: p\ncell: ../nowhere.yaml\n")};
+  std::string text{base()};
+  text.replace(text.find(kPackFile), kPackFile.size(), "broken_pack.yaml");
+  EXPECT_EQ(load_error(text).rfind(broken + ":2:", 0), 0U) << load_error(text);
 }
 
 // ---- The scenario library ----

@@ -100,6 +100,28 @@ TEST(PtyPort, RefusesToReplaceARegularFileAndLeavesItAlone) {
   EXPECT_EQ(fs::file_size(path), 7u);
 }
 
+TEST(PtyPort, AProblemWithTheLinkPathIsALinkErrorTheUsersToFix) {
+  const TempDir dir;
+  const std::string path{dir / "occupied"};
+  std::ofstream{path} << "x";
+  EXPECT_THROW(PtyPort{path}, PtyLinkError);
+  EXPECT_THROW(PtyPort{dir / "missing/link"}, PtyLinkError);
+}
+
+TEST(SameLinkPath, SeesThroughEverySpellingOfOnePlace) {
+  const TempDir dir;
+  fs::create_directory(dir / "sub");
+  fs::create_directory_symlink(dir / "sub", dir / "alias");
+  fs::create_symlink("link", dir / "sub/other");  // relative: names sub/link
+  EXPECT_TRUE(same_link_path(dir / "sub/link", dir / "sub/link"));
+  EXPECT_TRUE(same_link_path(dir / "sub/link", dir / "sub/./link"));
+  EXPECT_TRUE(same_link_path(dir / "sub/link", dir / "sub/../sub/link"));
+  EXPECT_TRUE(same_link_path(dir / "sub/link", dir / "alias/link"));
+  EXPECT_TRUE(same_link_path(dir / "sub/other", dir / "sub/link"));
+  EXPECT_FALSE(same_link_path(dir / "sub/link", dir / "sub/can"));
+  EXPECT_FALSE(same_link_path(dir / "sub/link", dir / "link"));
+}
+
 TEST(PtyPort, RefusesALinkWhoseDirectoryDoesNotExist) {
   const TempDir dir;
   try {

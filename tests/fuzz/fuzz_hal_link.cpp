@@ -1,11 +1,11 @@
 // libFuzzer entry point for the remote-HAL link's codec (built only with
-// -DPACKSIM_FUZZ=ON and Clang): the input is fed to the stream decoder in
+// -DPACKSIM_FUZZ=ON and Clang; README.md beside it): the input is fed to the stream decoder in
 // pieces whose sizes come from its first byte, and every frame that comes
 // out, as well as the whole input taken as one payload, goes through every
 // payload decoder. ASan/UBSan report what the decoders must never do.
 //
-//   cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DPACKSIM_FUZZ=ON
-//   ninja -C build-fuzz fuzz_hal_link && build-fuzz/tests/bms_under_test/hal/link/fuzz_hal_link -max_total_time=60
+//   scripts/fuzz.sh --seconds 60     (every target), or by hand:
+//   cmake --build build-fuzz --target fuzz_hal_link && build-fuzz/tests/fuzz/fuzz_hal_link -max_total_time=60
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
