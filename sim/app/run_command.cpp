@@ -316,6 +316,14 @@ int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& 
     return kRunBadInput;
   }
 
+  // An earlier invocation's JUnit and index must not pass for this one's
+  // should it not end (a killed job): they are written anew at the end.
+  for (const std::string& earlier : {junit, options.out_dir + "/report.html"}) {
+    std::error_code ignored;
+    if (std::filesystem::is_regular_file(std::filesystem::symlink_status(earlier, ignored))) {
+      std::filesystem::remove(earlier, ignored);
+    }
+  }
   const bool terminal{::isatty(STDOUT_FILENO) == 1};
   const StopSignals stop_signals;
   std::vector<runner::RunResult> results;
@@ -334,9 +342,9 @@ int run_run_command(const RunOptions& options, std::ostream& out, std::ostream& 
       run_options.trace_memory_rows = kRunTraceMemoryRows;
       run_options.can_log_file = dir + "/can.log";
       run_options.can_memory_frames = kRunCanMemoryFrames;
-      for (const char* stale : {"/report.html"}) {
-        std::error_code ignored;
-        if (std::filesystem::is_regular_file(dir + stale, ignored)) std::filesystem::remove(dir + stale, ignored);
+      std::error_code ignored;
+      if (std::filesystem::is_regular_file(std::filesystem::symlink_status(dir + "/report.html", ignored))) {
+        std::filesystem::remove(dir + "/report.html", ignored);
       }
       run_options.interrupted = [] { return StopSignals::received() != 0; };
       run_options.interruption_cause = [] { return StopSignals::cause(); };

@@ -287,6 +287,26 @@ TEST_F(RunCli, SigintEndsTheRunWithEverythingRecordedMarkedInterrupted) {
   EXPECT_FALSE(std::filesystem::exists(out_dir() + "/second/trace.csv")) << "the batch went on after the interruption";
 }
 
+// A job killed outright (SIGKILL: nothing can be written) leaves no file
+// that passes for its result: an earlier run's JUnit, trace and report are
+// gone from the start, the trace so far is only a .partial.
+TEST_F(RunCli, AKilledRunLeavesNothingThatLooksComplete) {
+  const std::string scenario{write_long_rest(dir_, "long_rest.yaml", "rest: 30 d")};
+  const std::filesystem::path run_dir{std::filesystem::path{out_dir()} / "long_rest"};
+  std::filesystem::create_directories(run_dir);
+  for (const char* earlier : {"trace.csv", "can.log", "report.html"}) std::ofstream{run_dir / earlier} << "earlier\n";
+  std::ofstream{out_dir() + "/junit.xml"} << "<testsuites tests=\"1\" failures=\"0\" errors=\"0\"/>\n";
+  BackgroundRun run{{"run", scenario, "--out", out_dir()}, dir_.path()};
+  ASSERT_TRUE(run.started());
+  std::this_thread::sleep_for(std::chrono::milliseconds{1500});
+  EXPECT_EQ(run.stop_with(SIGKILL), -1);
+  for (const char* earlier : {"trace.csv", "can.log", "report.html"}) {
+    EXPECT_FALSE(std::filesystem::exists(run_dir / earlier)) << earlier;
+  }
+  EXPECT_FALSE(std::filesystem::exists(out_dir() + "/junit.xml"));
+  EXPECT_TRUE(std::filesystem::exists(run_dir / "trace.csv.partial"));
+}
+
 TEST_F(RunCli, SigtermExitsWith143AndTheTraceSaysSo) {
   const std::string scenario{write_long_rest(dir_, "long_rest.yaml", "rest: 30 d")};
   BackgroundRun run{{"run", scenario, "--out", out_dir(), "--no-report"}, dir_.path()};
