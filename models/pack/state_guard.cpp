@@ -57,9 +57,31 @@ class Verdict {
   int parallel_;
 };
 
+// The common case in one pass of vector reductions (the guard runs on every
+// step of every cell); only a state that fails it is searched cell by cell.
+bool plausible_at_a_glance(const PackState& state, TerminalLoad load) {
+  if (state.soc.size() > 0 &&
+      (state.soc.minCoeff() < kMinPlausibleSoc || state.soc.maxCoeff() > kMaxPlausibleSoc ||
+       state.temp_c.minCoeff() <= kAbsoluteZeroC)) {
+    return false;
+  }
+  if (state.calendar_loss.size() == state.soc.size() && state.cycle_loss.size() == state.soc.size() &&
+      state.plating_loss.size() == state.soc.size() && state.soc.size() > 0 &&
+      !((state.calendar_loss + state.cycle_loss + state.plating_loss).maxCoeff() < 1.0)) {
+    return false;
+  }
+  if (state.group_voltage_v.size() > 0 && (state.group_voltage_v.minCoeff() < kMinPlausibleCellV ||
+                                           state.group_voltage_v.maxCoeff() > kMaxPlausibleCellV)) {
+    return false;
+  }
+  return load != TerminalLoad::kPassive ||
+         !(state.terminal_voltage_v * state.pack_current_a < -kPassiveLoadPowerToleranceW);
+}
+
 }  // namespace
 
 std::optional<std::string> find_impossible_state(const PackState& state, int parallel, TerminalLoad load) {
+  if (plausible_at_a_glance(state, load)) return std::nullopt;
   const Verdict verdict{state, parallel < 1 ? 1 : parallel};
   const Eigen::Index cells{state.soc.size()};
   for (Eigen::Index i = 0; i < cells; ++i) {
